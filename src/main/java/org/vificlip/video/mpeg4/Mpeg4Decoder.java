@@ -31,6 +31,8 @@ public final class Mpeg4Decoder {
     private int mbHeight;
     private int mbCount;
     private boolean packedBitstream;
+    /** Packed bitstream: the second VOP of the previous chunk, decoded with the next chunk (as FFmpeg does). */
+    private byte[] deferred;
 
     // Reference pictures: `backward` is the most recent I/P-VOP, `forward` the one before it.
     private Picture forward;
@@ -91,7 +93,7 @@ public final class Mpeg4Decoder {
             return;
         }
         List<Yuv420Frame> none = new ArrayList<>();
-        walk(extradata, none);
+        walk(extradata, none, Integer.MAX_VALUE);
         if (!none.isEmpty()) {
             // Extradata holding a VOP: keep its picture for the next decode call's output.
             throw new Mpeg4Exception("decoder configuration data contains a picture");
@@ -105,10 +107,43 @@ public final class Mpeg4Decoder {
     public List<Yuv420Frame> decode(byte[] chunk) throws Mpeg4Exception {
         List<Yuv420Frame> out = new ArrayList<>(2);
         if (chunk == null || chunk.length == 0) {
+            return out; // zero-length AVI chunks are dropped frames / placeholders
+        }
+        if (!packedBitstream) {
+            walk(chunk, out, Integer.MAX_VALUE);
             return out;
         }
-        walk(chunk, out);
+        // DivX "packed bitstream": FFmpeg (the reference) decodes one VOP per chunk and defers a second I/B-VOP
+        // of a chunk to the next call, decoding it in place of that chunk. We do the same so that frame counts
+        // and frame indices match the reference, including the B-VOP still deferred when the stream ends.
+        if (deferred != null) {
+            int first = nextStartCode(chunk, 0);
+            if (first >= 0 && (chunk[first + 3] & 0xFF) == 0xB0) {
+                deferred = null; // a new visual object sequence: the deferred VOP is dropped
+            }
+        }
+        if (deferred != null) {
+            byte[] d = deferred;
+            deferred = null;
+            walk(d, out, 1);
+            deferred = chunk.length > 7 ? deferrableVop(chunk, 0) : null;
+        } else {
+            int after = walk(chunk, out, 1);
+            if (after >= 0 && chunk.length - after > 7) {
+                deferred = deferrableVop(chunk, after);
+            }
+        }
         return out;
+    }
+
+    /** The first VOP at or after `from` if it is an I- or B-VOP (what FFmpeg defers), else null. */
+    private static byte[] deferrableVop(byte[] chunk, int from) {
+        for (int i = from; i + 4 < chunk.length; i++) {
+            if (chunk[i] == 0 && chunk[i + 1] == 0 && chunk[i + 2] == 1 && (chunk[i + 3] & 0xFF) == 0xB6) {
+                return (chunk[i + 4] & 0x40) == 0 ? Arrays.copyOfRange(chunk, i, chunk.length) : null;
+            }
+        }
+        return null;
     }
 
     /** End of stream (or before a seek): the held-back picture, if any. */
@@ -123,6 +158,7 @@ public final class Mpeg4Decoder {
 
     /** Forgets reference pictures (before decoding again from a key frame); the VOL stays. */
     public void reset() {
+        deferred = null;
         forward = null;
         backward = null;
         held = null;
@@ -223,12 +259,13 @@ public final class Mpeg4Decoder {
         return -1;
     }
 
-    /** Walks the start codes of one chunk, parsing headers and decoding VOPs. */
-    private void walk(byte[] data, List<Yuv420Frame> out) throws Mpeg4Exception {
+    /** Walks the start codes of one chunk, decoding at most maxVops VOPs; returns where walking stopped (-1: end). */
+    private int walk(byte[] data, List<Yuv420Frame> out, int maxVops) throws Mpeg4Exception {
         int p = nextStartCode(data, 0);
+        int vops = 0;
         if (p < 0) {
             if (isNonCodedPlaceholder(data)) {
-                return;
+                return -1;
             }
             throw new Mpeg4Exception("no MPEG-4 start code in a " + data.length + "-byte chunk");
         }
@@ -247,7 +284,11 @@ public final class Mpeg4Decoder {
                 if (vol == null) {
                     throw new Mpeg4Exception("VOP before any VOL header (missing decoder configuration?)");
                 }
+                if (vops == maxVops) {
+                    return p;
+                }
                 decodeVop(bits, out);
+                vops++;
             } else if (code > 0xB6 && code < 0xC6 || code == 0xB1) {
                 // Reserved / end codes are ignored; so are VOS (B0), VO (B5, 00-1F) headers.
                 if (code != 0xB1) {
@@ -256,6 +297,7 @@ public final class Mpeg4Decoder {
             }
             p = next;
         }
+        return -1;
     }
 
     /** DivX writes a chunk of a few stuffing bytes (e.g. 0x7F) where a B-frame was packed earlier. */
@@ -317,9 +359,6 @@ public final class Mpeg4Decoder {
         int increment = br.read(vol.timeIncrementBits);
         br.marker("VOP header");
         boolean coded = br.readBit();
-        if (!coded && packedBitstream) {
-            return; // placeholder after a packed B-VOP; its time stamp is not meaningful
-        }
         long res = vol.timeIncrementResolution;
         if (type != VOP_B) {
             lastTimeBase = timeBase;
