@@ -18,6 +18,7 @@ public final class VideoReaders {
     static List<VideoFormat> formats() {
         return List.of(
                 // formats are registered here, one line each
+                new org.vificlip.video.avi.AviFormat()
         );
     }
 
