@@ -1,0 +1,150 @@
+package org.vificlip.video.avi;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.vificlip.video.RgbFrame;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Test helpers: the video fixtures (FFmpeg's frames), frame comparison, and an AVI writer for variants. */
+final class AviFixtures {
+    static final List<String> AVIS = List.of("mpeg4_part2.avi", "xvid_simple.avi", "xvid_asp_bframes.avi");
+
+    private AviFixtures() {
+    }
+
+    static Path dir() {
+        return Paths.get(System.getProperty("fixtures.videos", "src/test/fixtures/videos"));
+    }
+
+    static JsonObject video(String name) throws IOException {
+        JsonObject all = JsonParser.parseString(Files.readString(dir().resolve("videos.json"))).getAsJsonObject();
+        return all.getAsJsonObject("videos").getAsJsonObject(name);
+    }
+
+    static int[] testIndices(String name) throws IOException {
+        var array = video(name).getAsJsonArray("test_mode_indices_8");
+        int[] indices = new int[array.size()];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = array.get(i).getAsInt();
+        }
+        return indices;
+    }
+
+    /** A uint8 .npy array: its shape and bytes (C order). */
+    record Npy(int[] shape, byte[] data) {
+    }
+
+    static Npy readUint8Npy(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        int headerLength = (b[8] & 0xFF) | (b[9] & 0xFF) << 8;
+        String header = new String(b, 10, headerLength, StandardCharsets.ISO_8859_1);
+        assertTrue(header.contains("'|u1'"), "expected uint8 npy: " + header);
+        Matcher m = Pattern.compile("'shape': \\(([^)]*)\\)").matcher(header);
+        assertTrue(m.find(), header);
+        String[] parts = m.group(1).split(",");
+        List<Integer> shape = new ArrayList<>();
+        for (String p : parts) {
+            if (!p.isBlank()) {
+                shape.add(Integer.parseInt(p.trim()));
+            }
+        }
+        byte[] data = new byte[b.length - 10 - headerLength];
+        System.arraycopy(b, 10 + headerLength, data, 0, data.length);
+        return new Npy(shape.stream().mapToInt(Integer::intValue).toArray(), data);
+    }
+
+    /** PSNR in dB and mean absolute difference of a frame against frame {@code i} of an [N,H,W,3] array. */
+    static double[] compare(RgbFrame frame, Npy expected, int i) {
+        int h = expected.shape()[1];
+        int w = expected.shape()[2];
+        assertEquals(w, frame.width(), "width");
+        assertEquals(h, frame.height(), "height");
+        int size = w * h * 3;
+        double sumSq = 0;
+        double sumAbs = 0;
+        byte[] rgb = frame.rgb();
+        for (int j = 0; j < size; j++) {
+            int d = (rgb[j] & 0xFF) - (expected.data()[i * size + j] & 0xFF);
+            sumSq += d * d;
+            sumAbs += Math.abs(d);
+        }
+        double mse = sumSq / size;
+        return new double[]{mse == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 / mse), sumAbs / size};
+    }
+
+    // ------------------------------------------------------------------ writing AVI variants
+
+    static byte[] chunk(String id, byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(id.getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(le32(data.length));
+        out.writeBytes(data);
+        if ((data.length & 1) == 1) {
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] list(String outer, String type, byte[]... children) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(type.getBytes(StandardCharsets.ISO_8859_1));
+        for (byte[] c : children) {
+            body.writeBytes(c);
+        }
+        return chunk(outer, body.toByteArray());
+    }
+
+    static byte[] concat(List<byte[]> parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        parts.forEach(out::writeBytes);
+        return out.toByteArray();
+    }
+
+    static byte[] le32(long v) {
+        return new byte[]{(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
+    }
+
+    static byte[] le16(int v) {
+        return new byte[]{(byte) v, (byte) (v >> 8)};
+    }
+
+    static byte[] le64(long v) {
+        return concat(List.of(le32(v), le32(v >> 32)));
+    }
+
+    static void putLe32(byte[] b, int at, long v) {
+        System.arraycopy(le32(v), 0, b, at, 4);
+    }
+
+    static long getLe32(byte[] b, int at) {
+        return AviFile.u32(b, at);
+    }
+
+    /** Offset of the first occurrence of {@code fourCC} in {@code b}, or -1. */
+    static int find(byte[] b, String fourCC) {
+        byte[] f = fourCC.getBytes(StandardCharsets.ISO_8859_1);
+        outer:
+        for (int i = 0; i + 4 <= b.length; i++) {
+            for (int j = 0; j < 4; j++) {
+                if (b[i + j] != f[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
