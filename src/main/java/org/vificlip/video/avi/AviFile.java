@@ -508,8 +508,8 @@ public final class AviFile implements Closeable {
         if (end > limit) {
             if (limit == fileLength) {
                 throw new BadInputException(file, "truncated: " + what + " at offset " + pos + " declares "
-                        + size + " bytes, but the file ends after " + (fileLength - Math.min(fileLength, pos + 8))
-                        + " of them (file is " + fileLength + " bytes)");
+                        + size + " bytes but only " + Math.max(0, fileLength - pos - 8)
+                        + " are left in the file (file is " + fileLength + " bytes)");
             }
             throw corrupt(what + " at offset " + pos + " declares " + size
                     + " bytes, more than its enclosing list holds (" + Math.max(0, limit - pos - 8) + ")");
