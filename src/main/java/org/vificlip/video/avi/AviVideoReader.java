@@ -126,6 +126,17 @@ public final class AviVideoReader implements VideoReader {
         return frames;
     }
 
+    /**
+     * Decodes every frame from the start and drops the pictures, returning how many came out: the decoding
+     * cost without RGB conversion, for benchmarks next to {@code ffmpeg -f null}.
+     */
+    public int decodeAllWithoutConversion() throws IOException {
+        Session session = new Session(0);
+        int last = stream.frameCount() - 1;
+        session.runUntil(last, last, Set.of(), new HashMap<>());
+        return session.lastPresented + 1;
+    }
+
     /** One run of decoding from a key frame with fresh references. */
     private final class Session {
         final VopStream.Simulator simulator = new VopStream.Simulator();
