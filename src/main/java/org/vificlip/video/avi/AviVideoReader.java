@@ -173,6 +173,11 @@ public final class AviVideoReader implements VideoReader {
                             throw decodeError(avi, "frame " + Math.max(0, stream.presentationOf[index]) + " (chunk "
                                     + packet.chunk() + "): " + e.getMessage(), e);
                         }
+                        if (packet.type() == 'B' && pictures.isEmpty() && !owed.isEmpty() && owed.peekLast() == index) {
+                            // The decoder skipped this B-VOP (FFmpeg skips B-VOPs whose time stamps are out of
+                            // order): its picture is not coming, and must not lend its number to the next one.
+                            owed.removeLast();
+                        }
                         take(pictures, wanted, got, packet);
                     }
                 } else {
