@@ -44,6 +44,8 @@ public final class AviFile implements Closeable {
     private static final int AVIIF_KEYFRAME = 0x10;
     private static final int AVI_INDEX_OF_INDEXES = 0;
     private static final int AVI_INDEX_OF_CHUNKS = 1;
+    /** No compressed frame comes near this; a larger size is a corrupt field. */
+    private static final long MAX_FRAME_BYTES = 256L << 20;
     /** Bit 31 of a standard index entry's size: set for frames that are not key frames. */
     private static final long ODML_DELTA_FRAME = 0x8000_0000L;
 
@@ -425,7 +427,7 @@ public final class AviFile implements Closeable {
             long size = rawSize & ~ODML_DELTA_FRAME;
             long offset = base + u32(ix, e);
             checkedEnd(offset - 8, size, fileLength, "frame chunk " + out.size() + " (from the index " + what + ")");
-            out.add(new Chunk(offset, (int) size, (rawSize & ODML_DELTA_FRAME) == 0));
+            out.add(frame(offset, size, (rawSize & ODML_DELTA_FRAME) == 0, out.size()));
         }
     }
 
@@ -462,7 +464,7 @@ public final class AviFile implements Closeable {
         for (long[] entry : entries) {
             long header = base + entry[1];
             checkedEnd(header, entry[2], fileLength, "frame chunk " + list.size() + " (from 'idx1')");
-            list.add(new Chunk(header + 8, (int) entry[2], (entry[0] & AVIIF_KEYFRAME) != 0));
+            list.add(frame(header + 8, entry[2], (entry[0] & AVIIF_KEYFRAME) != 0, list.size()));
         }
         return list;
     }
@@ -481,13 +483,21 @@ public final class AviFile implements Closeable {
                 continue;
             }
             if (isVideoChunkId(h, 0)) {
-                out.add(new Chunk(pos + 8, (int) size, false));
+                out.add(frame(pos + 8, size, false, out.size()));
             }
             pos = align(chunkEnd);
         }
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private Chunk frame(long offset, long size, boolean key, int number) throws BadInputException {
+        if (size > MAX_FRAME_BYTES) {
+            throw corrupt("frame chunk " + number + " at offset " + (offset - 8) + " declares an implausible "
+                    + size + " bytes");
+        }
+        return new Chunk(offset, (int) size, key);
+    }
 
     /** Whether the four bytes at {@code at} name a frame chunk of our stream: "NNdc" or "NNdb". */
     private boolean isVideoChunkId(byte[] b, int at) {
