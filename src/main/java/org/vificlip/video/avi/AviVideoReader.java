@@ -115,7 +115,7 @@ public final class AviVideoReader implements VideoReader {
             }
             session.runUntil(k, wanted.last(), wanted, got);
             if (!got.containsKey(k)) {
-                throw new BadInputException(avi.file(), "frame " + k + " (chunk " + stream.packets.get(stream.presentation[k]).chunk()
+                throw new BadInputException(avi.file(), "frame " + k + " (chunk " + chunkOfFrame(k)
                         + "): the decoder gave no picture for it; FourCC " + avi.fourCC().trim());
             }
         }
@@ -240,7 +240,7 @@ public final class AviVideoReader implements VideoReader {
         return s.toString();
     }
 
-    /** Frames in the file (FFmpeg's count) and the AVI chunk of each, for tests and tools. */
+    /** The AVI chunk (index into the stream's chunk list) that holds frame {@code k}'s VOP. */
     int chunkOfFrame(int k) {
         return stream.packets.get(stream.presentation[k]).chunk();
     }
