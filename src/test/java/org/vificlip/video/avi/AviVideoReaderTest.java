@@ -93,6 +93,20 @@ class AviVideoReaderTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"mpeg4_part2.avi", "xvid_asp_bframes.avi"})
+    void everyFrameReadAloneEqualsTheSameFrameOfOneForwardPass(String name) throws IOException {
+        try (VideoReader reader = VideoReaders.open(dir().resolve(name))) {
+            int n = reader.info().frameCount();
+            int[] all = new int[n];
+            java.util.Arrays.setAll(all, i -> i);
+            List<RgbFrame> forward = reader.read(all);
+            for (int k = n - 1; k >= 0; k--) {
+                assertArrayEquals(forward.get(k).rgb(), reader.read(new int[]{k}).get(0).rgb(), name + " frame " + k);
+            }
+        }
+    }
+
     @Test
     void keyFrameLookupSkipsBFramesThatNeedTheGopBefore() throws IOException {
         // In xvid_asp_bframes.avi the key chunk 12 carries I-VOP 12 packed with B-VOP 10, which refers back to
