@@ -1,10 +1,9 @@
 package org.vificlip.video.avi;
 
 /**
- * Just enough of MPEG-4 Part 2 (ISO/IEC 14496-2) headers for the container side: where VOPs start in a chunk,
- * each VOP's coding type and whether it is coded at all (an N-VOP is not), and the VOL field needed to read
- * that ({@code vop_time_increment_resolution}). Nothing here decodes pictures; the decoder does that.
- * It is needed because a chunk may hold two VOPs ("packed bitstream") and must be split as FFmpeg splits it.
+ * Where MPEG-4 Part 2 (ISO/IEC 14496-2) start codes sit in a chunk, for the container side: a chunk may hold
+ * two VOPs ("packed bitstream") and must be split where FFmpeg splits it. What a VOP header says (type,
+ * vop_coded) is read by the decoder's {@code Mpeg4Decoder.scanChunk}.
  */
 final class VopHeaders {
     static final int VOP_START = 0xB6;
@@ -34,78 +33,6 @@ final class VopHeaders {
         return -1;
     }
 
-    /**
-     * Bits of {@code vop_time_increment} in VOP headers, from the VOL header starting at {@code vol}
-     * (6.2.3 of the standard), computed as FFmpeg does ({@code av_log2(resolution - 1) + 1}); -1 when the
-     * VOL header is too short to tell.
-     */
-    static int timeIncrementBits(byte[] data, int vol) {
-        Bits bits = new Bits(data, vol + 4);
-        try {
-            bits.skip(1);                        // random_accessible_vol
-            bits.skip(8);                        // video_object_type_indication
-            int verid = 1;
-            if (bits.read(1) == 1) {             // is_object_layer_identifier
-                verid = bits.read(4);
-                bits.skip(3);                    // video_object_layer_priority
-            }
-            if (bits.read(4) == 15) {            // aspect_ratio_info: extended PAR
-                bits.skip(16);
-            }
-            if (bits.read(1) == 1) {             // vol_control_parameters
-                bits.skip(3);                    // chroma_format, low_delay
-                if (bits.read(1) == 1) {         // vbv_parameters
-                    bits.skip(79);
-                }
-            }
-            int shape = bits.read(2);
-            if (shape == 3 && verid != 1) {      // grayscale shape extension
-                bits.skip(4);
-            }
-            bits.skip(1);                        // marker
-            int resolution = bits.read(16);
-            if (resolution == 0) {
-                return -1;
-            }
-            return Math.max(1, 32 - Integer.numberOfLeadingZeros(resolution - 1));
-        } catch (IndexOutOfBoundsException e) {
-            return -1;
-        }
-    }
-
-    /** The VOP's coding type, 'I', 'P', 'B' or 'S', from the VOP header at {@code vop}. */
-    static char vopType(byte[] data, int vop) {
-        if (vop + 4 >= data.length) {
-            return '?';
-        }
-        return "IPBS".charAt((data[vop + 4] & 0xFF) >> 6);
-    }
-
-    /**
-     * Whether the VOP at {@code vop} is coded ({@code vop_coded}); an N-VOP (not coded) only says "nothing
-     * changed" and gives no picture in FFmpeg. Unknown header layouts count as coded.
-     */
-    static boolean vopCoded(byte[] data, int vop, int timeIncrementBits) {
-        if (timeIncrementBits <= 0) {
-            return data.length - vop > 19; // FFmpeg's size rule for N-VOP placeholders, when the VOL is unknown
-        }
-        Bits bits = new Bits(data, vop + 4);
-        try {
-            bits.skip(2);                        // vop_coding_type
-            for (int i = 0; bits.read(1) == 1; i++) { // modulo_time_base
-                if (i > 1000) {
-                    return true;
-                }
-            }
-            bits.skip(1);                        // marker
-            bits.skip(timeIncrementBits);        // vop_time_increment
-            bits.skip(1);                        // marker
-            return bits.read(1) == 1;
-        } catch (IndexOutOfBoundsException e) {
-            return true;
-        }
-    }
-
     /** MPEG-4 profile name from a VOS header's profile_and_level_indication, or null. */
     static String profile(byte[] data) {
         int vos = findStartCode(data, 0, VOS_START);
@@ -120,33 +47,5 @@ final class VopHeaders {
             return "Advanced Simple Profile";
         }
         return null;
-    }
-
-    /** Big-endian bit reader over a byte array; reading past the end throws IndexOutOfBoundsException. */
-    private static final class Bits {
-        private final byte[] data;
-        private long pos;
-
-        Bits(byte[] data, int byteOffset) {
-            this.data = data;
-            this.pos = byteOffset * 8L;
-        }
-
-        int read(int n) {
-            int value = 0;
-            for (int i = 0; i < n; i++) {
-                int b = data[(int) (pos >> 3)] & 0xFF;
-                value = (value << 1) | ((b >> (7 - (int) (pos & 7))) & 1);
-                pos++;
-            }
-            return value;
-        }
-
-        void skip(int n) {
-            pos += n;
-            if ((pos + 7) >> 3 > data.length) {
-                throw new IndexOutOfBoundsException("past the end of the header");
-            }
-        }
     }
 }

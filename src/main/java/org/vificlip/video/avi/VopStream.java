@@ -1,5 +1,9 @@
 package org.vificlip.video.avi;
 
+import org.vificlip.video.mpeg4.Mpeg4Decoder;
+import org.vificlip.video.mpeg4.Mpeg4Exception;
+import org.vificlip.video.mpeg4.VopSummary;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,11 +71,15 @@ final class VopStream {
 
     /** Reads every chunk's VOP headers (not the pictures) and lays out the packets as FFmpeg would. */
     static VopStream build(AviFile avi) throws IOException {
+        // Used only to read VOP headers (type, vop_coded) with the stream's VOL, never to decode.
+        Mpeg4Decoder headers = new Mpeg4Decoder();
         byte[] extradata = avi.extradata();
-        int vol = VopHeaders.findVol(extradata);
-        int timeBits = vol >= 0 ? VopHeaders.timeIncrementBits(extradata, vol) : -1;
-        byte[] config = vol >= 0 ? extradata : null;
+        byte[] config = null;
         String profile = VopHeaders.profile(extradata);
+        if (VopHeaders.findVol(extradata) >= 0) {
+            config = extradata;
+            learnVol(headers, extradata);
+        }
 
         List<Packet> packets = new ArrayList<>();
         List<AviFile.Chunk> chunks = avi.chunks();
@@ -81,13 +89,13 @@ final class VopStream {
                 continue; // empty chunks are no packets at all (FFmpeg's demuxer drops them)
             }
             byte[] data = avi.read(chunks.get(c));
-            int chunkVol = VopHeaders.findVol(data);
             int first = VopHeaders.findStartCode(data, 0, VopHeaders.VOP_START);
-            if (chunkVol >= 0 && (first < 0 || chunkVol < first)) {
-                int bits = VopHeaders.timeIncrementBits(data, chunkVol);
-                timeBits = bits > 0 ? bits : timeBits;
+            int vol = VopHeaders.findVol(data);
+            if (vol >= 0 && (first < 0 || vol < first)) {
+                byte[] streamHeaders = Arrays.copyOf(data, first < 0 ? data.length : first);
+                learnVol(headers, streamHeaders); // a VOL may be repeated (or changed) at key frames
                 if (config == null) {
-                    config = Arrays.copyOf(data, first < 0 ? data.length : first);
+                    config = streamHeaders;
                 }
                 if (profile == null) {
                     profile = VopHeaders.profile(data);
@@ -95,25 +103,37 @@ final class VopStream {
             }
             int second = first < 0 ? -1 : VopHeaders.findStartCode(data, first + 4, VopHeaders.VOP_START);
             if (second >= 0) {
-                held = packet(c, data, second, data.length, timeBits); // (an earlier held one is lost, as in FFmpeg)
-                packets.add(packet(c, data, 0, second, timeBits));
+                held = packet(c, data, second, data.length, headers); // (an earlier held one is lost, as in FFmpeg)
+                packets.add(packet(c, data, 0, second, headers));
             } else if (first >= 0 && held != null) {
                 packets.add(held);
-                held = data.length <= MAX_NVOP_SIZE ? null : packet(c, data, 0, data.length, timeBits);
+                held = data.length <= MAX_NVOP_SIZE ? null : packet(c, data, 0, data.length, headers);
             } else {
-                packets.add(packet(c, data, 0, data.length, timeBits));
+                packets.add(packet(c, data, 0, data.length, headers));
             }
         }
         return new VopStream(packets, config == null ? new byte[0] : config, profile);
     }
 
-    private static Packet packet(int chunk, byte[] data, int start, int end, int timeBits) {
-        int vop = VopHeaders.findStartCode(data, start, VopHeaders.VOP_START);
-        if (vop < 0 || vop >= end) {
+    /** Lets the header reader know the VOL (for vop_coded); a VOL it cannot take is reported when decoding. */
+    private static void learnVol(Mpeg4Decoder headers, byte[] streamHeaders) {
+        try {
+            headers.configure(streamHeaders);
+        } catch (Mpeg4Exception | RuntimeException e) {
+            // the reader's own decoder.configure() fails on the same headers, with the file named
+        }
+    }
+
+    private static Packet packet(int chunk, byte[] data, int start, int end, Mpeg4Decoder headers) {
+        byte[] slice = start == 0 && end == data.length ? data : Arrays.copyOfRange(data, start, end);
+        List<VopSummary> vops = headers.scanChunk(slice);
+        if (vops.isEmpty()) {
             return new Packet(chunk, start, end - start, '?', false); // headers only: no picture
         }
-        return new Packet(chunk, start, end - start, VopHeaders.vopType(data, vop),
-                VopHeaders.vopCoded(data, vop, timeBits));
+        VopSummary vop = vops.get(0);
+        // a VOP whose header cannot be read is still fed: the decoder reports (or conceals) what is wrong
+        return new Packet(chunk, start, end - start, vop.type() == '?' ? 'P' : vop.type(),
+                vop.type() == '?' || vop.coded());
     }
 
     int frameCount() {
