@@ -80,6 +80,28 @@ final class AviVariants {
     }
 
     /**
+     * The file as DivX 5 would label it: FourCC DX50 and the DivX user data whose trailing 'p' announces a
+     * packed bitstream, inserted before chunk 0's first VOP; written without an index.
+     */
+    static byte[] asDivxPacked(Path file) throws IOException {
+        byte[] avi = Files.readAllBytes(file);
+        List<byte[]> frames = frames(file, new ArrayList<>());
+        byte[] first = frames.get(0);
+        int vop = VopHeaders.findStartCode(first, 0, VopHeaders.VOP_START);
+        byte[] userData = concat(List.of(new byte[]{0, 0, 1, (byte) 0xB2}, "DivX503b1393p".getBytes()));
+        frames.set(0, concat(List.of(Arrays.copyOf(first, vop), userData, Arrays.copyOfRange(first, vop, first.length))));
+        byte[] strf = payload(avi, "strf");
+        System.arraycopy("DX50".getBytes(), 0, strf, 16, 4);
+        List<byte[]> movi = new ArrayList<>();
+        for (byte[] f : frames) {
+            movi.add(chunk("00dc", f));
+        }
+        byte[] hdrl = list("LIST", "hdrl", chunk("avih", payload(avi, "avih")),
+                list("LIST", "strl", chunk("strh", payload(avi, "strh")), chunk("strf", strf)));
+        return list("RIFF", "AVI ", hdrl, list("LIST", "movi", movi.toArray(new byte[0][])));
+    }
+
+    /**
      * An OpenDML file: the first {@code split} frames in RIFF 'AVI ', the rest in RIFF 'AVIX', each movi with
      * its own 'ix00' standard index, and an 'indx' super index in the stream header list; no idx1.
      */

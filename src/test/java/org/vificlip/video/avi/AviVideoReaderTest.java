@@ -108,6 +108,22 @@ class AviVideoReaderTest {
     }
 
     @Test
+    void divx5PackedBitstreamLabelGivesTheSameFrames() throws IOException {
+        // The same packed B-frames labelled as DivX 5 writes them (FourCC DX50, user data "DivX503b1393p"):
+        // FFmpeg unpacks both alike, and so must we, whatever the decoder does with the 'p' flag.
+        String name = "xvid_asp_bframes.avi";
+        Path file = tmp.resolve("divx5.avi");
+        Files.write(file, AviVariants.asDivxPacked(dir().resolve(name)));
+        int[] indices = testIndices(name);
+        try (VideoReader reader = VideoReaders.open(file)) {
+            assertEquals(video(name).get("frames").getAsInt(), reader.info().frameCount());
+            assertTrue(reader.info().codec().endsWith("(DX50)"), reader.info().codec());
+            assertFramesMatch(name, indices, reader.read(indices), rows(indices.length));
+            assertFramesMatch(name, new int[]{indices[7]}, reader.read(new int[]{indices[7]}), new int[]{7});
+        }
+    }
+
+    @Test
     void keyFrameLookupSkipsBFramesThatNeedTheGopBefore() throws IOException {
         // In xvid_asp_bframes.avi the key chunk 12 carries I-VOP 12 packed with B-VOP 10, which refers back to
         // P-VOP 9: frame 10 must be decoded from the key frame before, frame 12 from chunk 12.
