@@ -29,7 +29,76 @@ final class ClipTextCleaner {
         String s = fixText(text);
         s = html.pythonUnescape(html.pythonUnescape(s));
         s = WHITESPACE.matcher(s).replaceAll(" ").strip();
-        return s.toLowerCase(Locale.ROOT);
+        return pythonLower(s);
+    }
+
+    /**
+     * Python's {@code str.lower()}. Java's {@code toLowerCase} differs only for capital sigma: Java
+     * picks the final form by word boundaries, Python by the Unicode Final_Sigma rule
+     * (cased letter, case-ignorables, Σ, and no cased letter after the case-ignorables that follow).
+     */
+    static String pythonLower(String s) {
+        if (s.indexOf('\u03A3') < 0) {
+            return s.toLowerCase(Locale.ROOT);
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        int start = 0;
+        for (int i = s.indexOf('\u03A3'); i >= 0; i = s.indexOf('\u03A3', start)) {
+            out.append(s.substring(start, i).toLowerCase(Locale.ROOT));
+            out.append(isFinalSigma(s, i) ? '\u03C2' : '\u03C3');
+            start = i + 1;
+        }
+        return out.append(s.substring(start).toLowerCase(Locale.ROOT)).toString();
+    }
+
+    private static boolean isFinalSigma(String s, int index) {
+        int i = index;
+        int before = -1;
+        while (i > 0) {
+            int cp = s.codePointBefore(i);
+            i -= Character.charCount(cp);
+            if (!isCaseIgnorable(cp)) {
+                before = cp;
+                break;
+            }
+        }
+        if (before < 0 || !isCased(before)) {
+            return false;
+        }
+        i = index + 1;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (!isCaseIgnorable(cp)) {
+                return !isCased(cp);
+            }
+        }
+        return true;
+    }
+
+    private static boolean isCased(int cp) {
+        return Character.isLowerCase(cp) || Character.isUpperCase(cp) || Character.isTitleCase(cp);
+    }
+
+    /** Unicode Case_Ignorable: marks, format characters, modifiers, and the in-word punctuation. */
+    private static boolean isCaseIgnorable(int cp) {
+        switch (Character.getType(cp)) {
+            case Character.NON_SPACING_MARK:
+            case Character.ENCLOSING_MARK:
+            case Character.FORMAT:
+            case Character.MODIFIER_LETTER:
+            case Character.MODIFIER_SYMBOL:
+                return true;
+            default:
+                break;
+        }
+        switch (cp) {
+            case '\'': case '.': case ':': case 0xB7: case 0x387: case 0x55F: case 0x5F4: case 0x2018: case 0x2019:
+            case 0x2024: case 0x2027: case 0xFE13: case 0xFE52: case 0xFE55: case 0xFF07: case 0xFF0E: case 0xFF1A:
+                return true;
+            default:
+                return false;
+        }
     }
 
     /** ftfy's {@code fix_text}: line by line; HTML unescaping stops for good at the first line with '<'. */

@@ -104,6 +104,35 @@ class ClipTokenizerTest {
         assertTrue(e.getMessage().contains(text), e.getMessage());
     }
 
+    /**
+     * Text clean-up beyond the fixture (ftfy's fixers, HTML unescaping, Python's lower-casing of sigma).
+     * The ids were computed by OpenAI's simple_tokenizer.py code with ftfy 6.3.1 and regex 2026.9.29.
+     */
+    private static final String[][] CLEANING_CASES = {
+            {"can\u2019t stop \u201cquoted\u201d", "753 713 1691 257 27706 257"},
+            {"\ufb01nance \ufb02ower \u0133s", "6117 4055 7337 338"},
+            {"\uff21\uff22\uff23\uff11\u3000\uff01full width", "5334 272 256 1476 23571"},
+            {"&amp;amp;amp; triple", "261 7673"},
+            {"<b>&amp;amp;lt;</b>", "283 321 29 261 3333 26 34308 321 285"},
+            {"a\n<b>\n&amp;amp;", "320 283 321 285 261"},
+            {"x\u0085y \u0093hi\u0094", "343 959 344 257 1883 257"},
+            {"ctrl\u0001\u001b[31mred\u001b[0m\u007f\ufeff", "35602 75 736"},
+            {"\u00a0nbsp\u2002en\u3000ideo ", "6459 4393 576 1909 334"},
+            {"<|endoftext|> inside", "49407 2912"},
+            {"IT'S WE'D", "585 568 649 1896"},
+            {"\u03a3\u039f\u03a3 \u03a3. a\u03a3'b \u4e2d\u03a3", "139 225 138 123 139 480 139 481 269 64 139 481 262 321 19759 255 139 481"},
+            {"e\u0301 nfd", "4166 77 11525"},
+            {"&#8217;s &#150;", "568 1224"},
+    };
+
+    @Test
+    void textCleaningMatchesFtfyAndPython() {
+        for (String[] c : CLEANING_CASES) {
+            int[] expected = Arrays.stream(c[1].split(" ")).mapToInt(Integer::parseInt).toArray();
+            assertArrayEquals(expected, tokenizer.encode(c[0]), c[0]);
+        }
+    }
+
     @Test
     void decodeGivesBackTheCleanedText() {
         for (Case c : fixture.cases.subList(0, 200)) {
