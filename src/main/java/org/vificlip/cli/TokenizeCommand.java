@@ -37,7 +37,7 @@ public final class TokenizeCommand implements Command {
     public Options options() {
         return new Options().addOption(Option.builder("f").longOpt("file").hasArg().argName("FILE")
                 .desc("UTF-8 text, one text per line; '-' reads standard input. Each line gives one output line: "
-                        + "the ids separated by spaces, from " + ClipTokenizer.START_ID + " to " + ClipTokenizer.END_ID)
+                        + "the ids separated by spaces, first " + ClipTokenizer.START_ID + " (start), last " + ClipTokenizer.END_ID + " (end)")
                 .build());
     }
 

@@ -25,9 +25,11 @@ final class ClipTextCleaner {
 
     /** The text exactly as the tokenizer's regex sees it. */
     static String clean(String text) {
-        HtmlEntities html = HtmlEntities.get();
         String s = fixText(text);
-        s = html.pythonUnescape(html.pythonUnescape(s));
+        if (s.indexOf('&') >= 0) {  // the entity table is only loaded when a text has a reference
+            HtmlEntities html = HtmlEntities.get();
+            s = html.pythonUnescape(html.pythonUnescape(s));
+        }
         s = WHITESPACE.matcher(s).replaceAll(" ").strip();
         return pythonLower(s);
     }
@@ -122,11 +124,10 @@ final class ClipTextCleaner {
     }
 
     private static String fixSegment(String text, boolean unescapeHtml) {
-        HtmlEntities html = HtmlEntities.get();
         while (true) {
             String original = text;
-            if (unescapeHtml) {
-                text = html.ftfyUnescape(text);
+            if (unescapeHtml && text.indexOf('&') >= 0) {
+                text = HtmlEntities.get().ftfyUnescape(text);
             }
             text = translate(text);
             text = TERMINAL_ESCAPE.matcher(text).replaceAll("");
