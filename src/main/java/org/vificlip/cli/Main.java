@@ -21,7 +21,7 @@ public final class Main {
         return List.of(
                 // commands are registered here, one line each
                 new TokenizeCommand()
-        );
+        ); // (no trailing comma in List.of: add ", new XCommand()" after the previous entry)
     }
 
     public static void main(String[] args) {
@@ -43,12 +43,13 @@ public final class Main {
         Options options = command.options();
         options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        // --help is honoured before parsing, so a command's required options do not get in its way.
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            printHelp(command, options);
+            return 0;
+        }
         try {
             CommandLine cmd = new DefaultParser().parse(options, rest);
-            if (cmd.hasOption("help")) {
-                printHelp(command, options);
-                return 0;
-            }
             return command.run(cmd);
         } catch (ParseException e) {
             System.err.println("vificlip " + command.name() + ": " + e.getMessage() + " (try --help)");
