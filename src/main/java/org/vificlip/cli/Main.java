@@ -21,7 +21,7 @@ public final class Main {
         return List.of(
                 // commands are registered here, one line each
                 new TokenizeCommand()
-        ); // (no trailing comma in List.of: add ", new XCommand()" after the previous entry)
+        );
     }
 
     public static void main(String[] args) {
