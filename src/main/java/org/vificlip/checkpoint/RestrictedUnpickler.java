@@ -102,13 +102,16 @@ final class RestrictedUnpickler {
                 case 's' -> { // SETITEM
                     Object value = pop();
                     Object key = pop();
-                    setItems(peek(), List.of(key, value));
+                    setItems(peek(), Arrays.asList(key, value));
                 }
                 case 'u' -> { // SETITEMS
                     List<Object> kv = popMark();
                     setItems(peek(), kv);
                 }
-                case 'a' -> appendItems(peek(), List.of(pop())); // APPEND (value popped first)
+                case 'a' -> { // APPEND
+                    Object value = pop();
+                    appendItems(peek(), java.util.Collections.singletonList(value));
+                }
                 case 'e', 0x90 -> { // APPENDS, ADDITEMS
                     List<Object> items = popMark();
                     appendItems(peek(), items);

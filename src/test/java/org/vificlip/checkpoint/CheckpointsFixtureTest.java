@@ -64,6 +64,30 @@ class CheckpointsFixtureTest {
         assertEquals(summary.get("transformer_layers").getAsInt(), c.textLayers());
     }
 
+    @Test
+    void huggingFaceDirectoryMatchesTheOpenAiWeights() throws IOException {
+        StateDict hf = Checkpoints.load(ClipFixtures.huggingFace());
+        assertComplete(hf);
+        assertSameWeights(torchScript, hf, 1e-6);
+    }
+
+    @Test
+    void huggingFaceSafetensorsFileAloneLoadsToo() throws IOException {
+        StateDict hf = Checkpoints.load(ClipFixtures.huggingFace().resolve("model.safetensors"));
+        assertSameWeights(torchScript, hf, 1e-6);
+    }
+
+    @Test
+    void safetensorsWriterRoundTripsUnderOpenAiNames() throws IOException {
+        java.nio.file.Path tmp = Files.createTempFile("weights", ".bin"); // a name that says nothing: format by content
+        try {
+            Safetensors.write(stateDict.tensors(), tmp);
+            assertSameWeights(stateDict, Checkpoints.load(tmp), 0.0);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     static void assertComplete(StateDict sd) throws IOException {
         ClipConfig c = ClipConfig.infer(sd.shapes(), sd.source());
         Map<String, long[]> expected = c.expectedShapes();
