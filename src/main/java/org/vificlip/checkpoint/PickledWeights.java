@@ -47,10 +47,11 @@ record PickledWeights(Map<String, TensorSource> tensors, Map<String, String> ref
         }
         if (root instanceof Map<?, ?> map) {
             PickledWeights direct = ofStateDict(map);
-            if (!direct.tensors.isEmpty() || !direct.refused.isEmpty()) return direct;
+            if (!direct.tensors.isEmpty()) return direct;
             for (String nested : new String[]{"state_dict", "model", "module"}) {
                 if (map.get(nested) instanceof Map<?, ?> inner) return ofStateDict(inner);
             }
+            if (!direct.refused.isEmpty()) return direct;
             throw new BadInputException(source, "data.pkl holds a dict without tensors (keys " + map.keySet() + ")");
         }
         throw new BadInputException(source, "data.pkl holds " + RestrictedUnpickler.describe(root)

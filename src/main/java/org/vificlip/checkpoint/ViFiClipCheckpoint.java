@@ -52,8 +52,9 @@ public final class ViFiClipCheckpoint {
     private ViFiClipCheckpoint() {
     }
 
-    /** The base-model name a ViFi-CLIP state-dict key (without {@code module.}) stands for, or null if dropped. */
+    /** The base-model name a ViFi-CLIP state-dict key stands for, or null if it is dropped. */
     static String openAiName(String key) {
+        if (key.startsWith("module.")) key = key.substring("module.".length()); // DistributedDataParallel's wrapper
         if (DROPPED.contains(key)) return null;
         if (key.startsWith("image_encoder.")) return "visual." + key.substring("image_encoder.".length());
         if (key.startsWith("text_encoder.")) return key.substring("text_encoder.".length());
@@ -79,8 +80,7 @@ public final class ViFiClipCheckpoint {
             if (w.tensors().isEmpty()) {
                 throw new BadInputException(checkpoint, "no tensors in the checkpoint's 'model' state dict");
             }
-            return apply(base, checkpoint, ClipNames.stripPrefix(w.tensors(), "module."),
-                    ClipNames.stripPrefix(w.refused(), "module."));
+            return apply(base, checkpoint, w.tensors(), w.refused());
         }
     }
 

@@ -84,7 +84,8 @@ class ViFiClipCheckpointTest {
 
     @Test
     void promptCachesAreSkippedAsViFiClipDoes() {
-        assertTrue(overlay.skipped().contains("prompt_learner.complete_text_embeddings"));
+        assertTrue(overlay.skipped().stream().anyMatch(k -> k.endsWith("prompt_learner.complete_text_embeddings")),
+                "skipped: " + overlay.skipped());
         assertTrue(overlay.unmatched().isEmpty(), "unmatched: " + overlay.unmatched().keySet());
     }
 
