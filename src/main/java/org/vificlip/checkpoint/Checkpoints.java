@@ -148,7 +148,10 @@ public final class Checkpoints {
         if (shape.length == 0) {
             return Nd4j.scalar(values[0]);
         }
-        return Nd4j.create(values, shape, 'c').castTo(DataType.FLOAT);
+        // one bulk copy into fresh off-heap memory (Nd4j.create(float[]) copies element by element)
+        INDArray array = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        array.data().asNioFloat().put(values);
+        return array;
     }
 
     private static void rejectTrainingCheckpoint(Path source, Set<String> keys) throws BadInputException {
