@@ -73,6 +73,24 @@ public final class Safetensors {
         return new PickledWeights(tensors, new LinkedHashMap<>());
     }
 
+    /** Reads a sharded model: {@code model.safetensors.index.json}'s {@code weight_map} names the shard of each tensor. */
+    static PickledWeights readSharded(Path indexJson) throws IOException {
+        java.util.Set<String> shards = new java.util.LinkedHashSet<>();
+        try {
+            JsonObject map = JsonParser.parseString(Files.readString(indexJson)).getAsJsonObject().getAsJsonObject("weight_map");
+            map.entrySet().forEach(e -> shards.add(e.getValue().getAsString()));
+        } catch (RuntimeException e) {
+            throw new BadInputException(indexJson, "not a safetensors index with a weight_map (" + e.getMessage() + ")");
+        }
+        Map<String, TensorSource> tensors = new LinkedHashMap<>();
+        for (String shard : shards) {
+            Path file = indexJson.resolveSibling(shard);
+            if (!Files.isRegularFile(file)) throw new BadInputException(indexJson, "shard " + shard + " is missing");
+            tensors.putAll(read(file).tensors());
+        }
+        return new PickledWeights(tensors, new LinkedHashMap<>());
+    }
+
     private static TensorSource entry(Path file, String name, JsonElement json, long dataStart, long dataSize)
             throws BadInputException {
         try {

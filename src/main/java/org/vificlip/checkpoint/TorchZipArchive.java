@@ -81,15 +81,12 @@ final class TorchZipArchive implements AutoCloseable {
         return false;
     }
 
-    /** Unpickles {@code data.pkl}, whose tensors live in {@code data/}. */
+    /**
+     * Unpickles {@code data.pkl}, whose tensors live in {@code data/}. (A TorchScript archive's
+     * {@code constants.pkl} holds only what tracing froze, such as the causal mask and scalars, not weights.)
+     */
     Object readDataPickle() throws IOException {
         return readPickle("data.pkl", "data/");
-    }
-
-    /** Unpickles a TorchScript archive's {@code constants.pkl} (tensors in {@code constants/}), or null. */
-    Object readConstantsPickle() throws IOException {
-        if (zip.getEntry(folder + "constants.pkl") == null) return null;
-        return readPickle("constants.pkl", "constants/");
     }
 
     private Object readPickle(String name, String storageFolder) throws IOException {

@@ -75,6 +75,11 @@ final class WeightFile implements AutoCloseable {
             HuggingFaceConfig.check(dir.resolve("config.json"));
             return new WeightFile("Hugging Face safetensors", ClipNames.toOpenAi(Safetensors.read(safetensors)), () -> { });
         }
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(index)) {
+            if (Files.isRegularFile(dir.resolve("config.json"))) HuggingFaceConfig.check(dir.resolve("config.json"));
+            return new WeightFile("Hugging Face sharded safetensors", ClipNames.toOpenAi(Safetensors.readSharded(index)), () -> { });
+        }
         Path bin = dir.resolve("pytorch_model.bin");
         if (Files.isRegularFile(bin)) {
             return openZip(bin);

@@ -77,6 +77,28 @@ class CheckpointsFixtureTest {
         assertSameWeights(torchScript, hf, 1e-6);
     }
 
+    /** The same Hugging Face weights split in two shards with a {@code model.safetensors.index.json}. */
+    @Test
+    void shardedHuggingFaceDirectoryLoads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path hf = ClipFixtures.huggingFace();
+        Map<String, TensorSource> raw = Safetensors.read(hf.resolve("model.safetensors")).tensors();
+        Map<String, INDArray> first = new java.util.LinkedHashMap<>();
+        Map<String, INDArray> second = new java.util.LinkedHashMap<>();
+        com.google.gson.JsonObject weightMap = new com.google.gson.JsonObject();
+        for (var e : raw.entrySet()) {
+            boolean vision = e.getKey().startsWith("vision_model.");
+            (vision ? first : second).put(e.getKey(), Checkpoints.materialise(hf, e.getKey(), e.getValue()));
+            weightMap.addProperty(e.getKey(), vision ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+        }
+        Safetensors.write(first, dir.resolve("model-00001-of-00002.safetensors"));
+        Safetensors.write(second, dir.resolve("model-00002-of-00002.safetensors"));
+        com.google.gson.JsonObject index = new com.google.gson.JsonObject();
+        index.add("weight_map", weightMap);
+        Files.writeString(dir.resolve("model.safetensors.index.json"), index.toString());
+        Files.copy(hf.resolve("config.json"), dir.resolve("config.json"));
+        assertSameWeights(torchScript, Checkpoints.load(dir), 1e-6);
+    }
+
     @Test
     void safetensorsWriterRoundTripsUnderOpenAiNames() throws IOException {
         java.nio.file.Path tmp = Files.createTempFile("weights", ".bin"); // a name that says nothing: format by content
