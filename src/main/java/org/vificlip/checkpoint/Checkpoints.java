@@ -65,6 +65,17 @@ public final class Checkpoints {
     }
 
     /**
+     * Names the format {@link #load} recognises in a file or directory ({@code "TorchScript archive"},
+     * {@code "torch.save zip"}, {@code "safetensors"}, {@code "Hugging Face safetensors"}, ...), reading
+     * only its header and pickle.
+     */
+    public static String format(Path weights) throws IOException {
+        try (WeightFile file = WeightFile.open(weights)) {
+            return file.format();
+        }
+    }
+
+    /**
      * Base weights with a ViFi-CLIP training checkpoint laid over them, as ViFi-CLIP's
      * {@code utils/tools.py load_checkpoint} does ({@code load_state_dict(strict=False)} on the ViFi-CLIP
      * model): every checkpoint tensor that names a base parameter replaces it; base parameters the checkpoint
