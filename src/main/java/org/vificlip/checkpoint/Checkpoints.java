@@ -1,6 +1,7 @@
 package org.vificlip.checkpoint;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -9,8 +10,6 @@ import org.vificlip.BadInputException;
 import org.vificlip.model.ClipConfig;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -157,12 +156,17 @@ public final class Checkpoints {
         }
         long[] shape = t.shape();
         if (shape.length == 0) {
-            return Nd4j.scalar(values[0]);
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return Nd4j.scalar(values[0]);
+            }
         }
-        // one bulk copy into fresh off-heap memory (Nd4j.create(float[]) copies element by element)
-        INDArray array = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        array.data().asNioFloat().put(values);
-        return array;
+        // Weights outlive any workspace a caller may have open; one bulk copy into fresh off-heap memory
+        // (Nd4j.create(float[]) copies element by element, several times slower on large tensors).
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray array = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+            array.data().asNioFloat().put(values);
+            return array;
+        }
     }
 
     private static void rejectTrainingCheckpoint(Path source, Set<String> keys) throws BadInputException {
@@ -174,10 +178,12 @@ public final class Checkpoints {
         }
     }
 
+    /** If inference failed on a key that holds a refused object, says so rather than "missing". */
     private static BadInputException refusedOr(Path source, Map<String, String> refused, BadInputException e) {
-        if (refused.isEmpty()) return e;
-        Map.Entry<String, String> first = refused.entrySet().iterator().next();
-        return refused(source, first.getKey(), first.getValue());
+        for (Map.Entry<String, String> r : refused.entrySet()) {
+            if (e.getMessage().contains("'" + r.getKey() + "'")) return refused(source, r.getKey(), r.getValue());
+        }
+        return e;
     }
 
     private static BadInputException refused(Path source, String key, String className) {
