@@ -41,7 +41,9 @@ final class TorchZipArchive implements AutoCloseable {
             throw new BadInputException(source, "truncated or corrupt zip archive (" + e.getMessage() + ")", e);
         }
         try {
-            return new TorchZipArchive(source, zip, findFolder(source, zip));
+            TorchZipArchive archive = new TorchZipArchive(source, zip, findFolder(source, zip));
+            archive.requireLittleEndian();
+            return archive;
         } catch (IOException | RuntimeException e) {
             zip.close();
             throw e;
@@ -65,6 +67,18 @@ final class TorchZipArchive implements AutoCloseable {
         }
         String pickle = pickles.get(0);
         return pickle.substring(0, pickle.length() - "data.pkl".length());
+    }
+
+    /** Recent PyTorch records the byte order of the storages; everything here reads little-endian. */
+    private void requireLittleEndian() throws IOException {
+        ZipEntry entry = zip.getEntry(folder + "byteorder");
+        if (entry == null) return;
+        try (InputStream in = zip.getInputStream(entry)) {
+            String order = new String(in.readNBytes(16), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            if (!order.equals("little")) {
+                throw new BadInputException(source, "storages saved in '" + order + "' byte order; only little-endian is supported");
+            }
+        }
     }
 
     /** True for a TorchScript archive ({@code torch.jit.save}, such as OpenAI's released {@code ViT-B-16.pt}). */

@@ -220,6 +220,26 @@ class CheckpointErrorsTest {
     }
 
     @Test
+    void bigEndianStorages() throws IOException {
+        Path file = tmp.resolve("big-endian.pt");
+        TorchZipWriter.writeStateDict(file, randomStateDict(SMALL, 13));
+        // add the 'byteorder' record PyTorch writes on big-endian machines
+        Path withOrder = tmp.resolve("big-endian2.pt");
+        try (var in = new java.util.zip.ZipFile(file.toFile());
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(withOrder))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                in.getInputStream(e).transferTo(out);
+                out.closeEntry();
+            }
+            out.putNextEntry(new java.util.zip.ZipEntry("archive/byteorder"));
+            out.write("big".getBytes(StandardCharsets.US_ASCII));
+            out.closeEntry();
+        }
+        loadFails(withOrder, "'big' byte order");
+    }
+
+    @Test
     void legacyTorchSave() throws IOException {
         Path file = tmp.resolve("legacy.pt");
         Files.write(file, new byte[]{(byte) 0x80, 2, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9,
