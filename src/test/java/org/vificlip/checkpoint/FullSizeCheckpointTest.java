@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,7 +65,7 @@ class FullSizeCheckpointTest {
 
     /** Deterministic fp16 bit patterns per key: finite values of both signs, magnitudes 2^-10 .. 2^2. */
     private static short[] halves(String key, long[] shape) {
-        Random r = new Random(key.hashCode());
+        java.util.SplittableRandom r = new java.util.SplittableRandom(key.hashCode());
         short[] h = new short[(int) TensorSource.numel(shape)];
         for (int i = 0; i < h.length; i++) {
             int sign = r.nextInt(2);
