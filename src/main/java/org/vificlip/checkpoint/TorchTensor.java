@@ -57,14 +57,19 @@ final class TorchTensor implements TensorSource {
         String unsupported = unsupportedReason();
         if (unsupported != null) throw new IOException(unsupported);
         ElementType type = storage.type();
-        long numel = TensorSource.numel(size);
-        if (numel == 0) return new float[0];
-        // The elements this view touches span [offset, offset + extent) of the storage.
-        long extent = 1;
-        for (int d = 0; d < size.length; d++) {
-            if (stride[d] < 0) throw new IOException("negative stride " + Arrays.toString(stride));
-            extent += (size[d] - 1) * stride[d];
+        long numel;
+        long extent = 1; // the elements this view touches span [offset, offset + extent) of the storage
+        try {
+            numel = 1;
+            for (int d = 0; d < size.length; d++) {
+                if (size[d] < 0 || stride[d] < 0) throw new ArithmeticException();
+                numel = Math.multiplyExact(numel, size[d]);
+                if (size[d] > 0) extent = Math.addExact(extent, Math.multiplyExact(size[d] - 1, stride[d]));
+            }
+        } catch (ArithmeticException e) {
+            throw new IOException("impossible tensor view: size " + Arrays.toString(size) + ", stride " + Arrays.toString(stride));
         }
+        if (numel == 0) return new float[0];
         if (offset < 0 || offset + extent > storage.numel()) {
             throw new IOException("tensor view (offset " + offset + ", size " + Arrays.toString(size) + ", stride "
                     + Arrays.toString(stride) + ") reaches past its storage " + bytes.name() + " of " + storage.numel()

@@ -23,6 +23,9 @@ import java.util.zip.ZipFile;
  */
 final class TorchZipArchive implements AutoCloseable {
 
+    /** OpenAI's ViT-L/14 pickle is ~30 kB; anything near this is not a weights file (or a zip bomb). */
+    private static final long MAX_PICKLE_BYTES = 256L << 20;
+
     private final Path source;
     private final ZipFile zip;
     private final String folder; // "tiny-a/" (with slash), or "" for a pickle at the root
@@ -105,9 +108,13 @@ final class TorchZipArchive implements AutoCloseable {
 
     private Object readPickle(String name, String storageFolder) throws IOException {
         ZipEntry entry = zip.getEntry(folder + name);
+        if (entry.getSize() > MAX_PICKLE_BYTES) {
+            throw new BadInputException(source, entry.getName() + " is " + entry.getSize() + " bytes: too large for a checkpoint's pickle");
+        }
         byte[] data;
         try (InputStream in = zip.getInputStream(entry)) {
-            data = in.readAllBytes();
+            data = in.readNBytes((int) MAX_PICKLE_BYTES + 1);
+            if (data.length > MAX_PICKLE_BYTES) throw new BadInputException(source, entry.getName() + " is too large for a checkpoint's pickle");
         } catch (ZipException e) {
             throw new BadInputException(source, "cannot read " + entry.getName() + " (" + e.getMessage() + ")", e);
         }

@@ -240,6 +240,17 @@ class CheckpointErrorsTest {
     }
 
     @Test
+    void absurdTensorSize() throws IOException {
+        Map<String, Object> entries = randomStateDict(SMALL, 14);
+        TorchZipWriter.Tensor p = (TorchZipWriter.Tensor) entries.get("visual.proj");
+        entries.put("visual.proj", new TorchZipWriter.Tensor("FloatStorage", p.storage(), p.numel(), 0,
+                p.size(), new long[]{1L << 62, 1}));
+        Path file = tmp.resolve("absurd.pt");
+        TorchZipWriter.writeStateDict(file, entries);
+        loadFails(file, "'visual.proj'", "impossible tensor view");
+    }
+
+    @Test
     void legacyTorchSave() throws IOException {
         Path file = tmp.resolve("legacy.pt");
         Files.write(file, new byte[]{(byte) 0x80, 2, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9,

@@ -68,6 +68,11 @@ final class TorchZipWriter {
         }
 
         Pickle integer(long v) {
+            if (v != (int) v) { // LONG1 with 8 little-endian two's-complement bytes
+                op(0x8a, 8);
+                out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
+                return this;
+            }
             op('J');
             out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
             return this;
