@@ -98,6 +98,38 @@ class CheckpointsFixtureTest {
         assertSameWeights(torchScript, Checkpoints.load(dir), 0.0);
     }
 
+    /** An older Hugging Face directory: {@code pytorch_model.bin} (a torch.save zip under HF names) + config.json. */
+    @Test
+    void huggingFacePytorchModelBinLoads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path hf = ClipFixtures.huggingFace();
+        Map<String, Object> entries = new java.util.LinkedHashMap<>();
+        for (var e : Safetensors.read(hf.resolve("model.safetensors")).tensors().entrySet()) {
+            entries.put(e.getKey(), TorchZipWriter.Tensor.float32(e.getValue().shape(), e.getValue().readFloats()));
+        }
+        TorchZipWriter.writeStateDict(dir.resolve("pytorch_model.bin"), entries);
+        Files.copy(hf.resolve("config.json"), dir.resolve("config.json"));
+        assertSameWeights(torchScript, Checkpoints.load(dir), 0.0);
+    }
+
+    /** A state dict saved from inside DistributedDataParallel, nested as {'epoch': .., 'state_dict': {'module.…'}}. */
+    @Test
+    void nestedStateDictWithModulePrefixLoads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        TorchZipWriter.Pickle p = new TorchZipWriter.Pickle().proto().op('}').op('(');
+        p.string("epoch").integer(3).string("state_dict").op('}').op('(');
+        Map<String, byte[]> storages = new java.util.LinkedHashMap<>();
+        for (var e : stateDict.tensors().entrySet()) {
+            INDArray a = e.getValue();
+            TorchZipWriter.Tensor t = TorchZipWriter.Tensor.float32(a.shape(), a.dup('c').data().asFloat());
+            String key = String.valueOf(storages.size());
+            storages.put(key, t.storage());
+            p.string("module." + e.getKey()).tensor(t, key);
+        }
+        p.op('u').op('u').op('.');
+        java.nio.file.Path file = dir.resolve("ddp-checkpoint.pt");
+        TorchZipWriter.writeZip(file, "ddp-checkpoint", p.bytes(), storages);
+        assertSameWeights(stateDict, Checkpoints.load(file), 0.0);
+    }
+
     @Test
     void safetensorsWriterRoundTripsUnderOpenAiNames() throws IOException {
         java.nio.file.Path tmp = Files.createTempFile("weights", ".bin"); // a name that says nothing: format by content
