@@ -34,6 +34,12 @@ class FullSizeCheckpointTest {
     }
 
     @Test
+    void sha256IsTheAddressSegment() {
+        assertEquals("5806e77cd80f8b59890b7e101eabd078d9fb84e6937f9e85e4ecb61988df416f", OpenAiModels.sha256("ViT-B/16"));
+        assertEquals(OpenAiModels.VIT.keySet(), OpenAiModels.URLS.keySet());
+    }
+
+    @Test
     void fullSizeFp16StateDictRoundTrips() throws IOException {
         String name = System.getProperty("checkpoint.fullsize", "ViT-B/16");
         ClipConfig config = OpenAiModels.VIT.get(name);
