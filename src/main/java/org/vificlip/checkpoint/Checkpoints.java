@@ -55,6 +55,7 @@ public final class Checkpoints {
      */
     public static StateDict load(Path weights) throws IOException {
         long start = System.nanoTime();
+        log.info("Loading weights from {}", weights);
         try (WeightFile file = WeightFile.open(weights)) {
             StateDict result = toStateDict(weights, file.weights());
             log.info("Loaded {} tensors from {} ({}) in {} ms", result.tensors().size(), weights, file.format(),
