@@ -20,7 +20,8 @@ public final class Main {
     private static List<Command> commands() {
         return List.of(
                 // commands are registered here, one line each
-                new TokenizeCommand()
+                new TokenizeCommand(),
+                new WeightsCommand()
         );
     }
 
