@@ -18,7 +18,7 @@ public final class VideoReaders {
     static List<VideoFormat> formats() {
         return List.of(
                 // formats are registered here, one line each
-                new Mp4H264Format(),
+                new Mp4H264Format()
         );
     }
 
