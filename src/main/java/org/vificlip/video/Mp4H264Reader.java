@@ -155,6 +155,10 @@ public final class Mp4H264Reader implements VideoReader {
     /** Rejects what JCodec's decoder does not handle, before it produces garbage. */
     private static void checkSupported(Path file, SeqParameterSet sps) throws BadInputException {
         String found = "H.264 " + profileName(sps.profileIdc);
+        if (sps.profileIdc == 122 || sps.profileIdc == 244 || sps.profileIdc == 44) {
+            throw new BadInputException(file, "found " + found + " (4:2:2/4:4:4 or lossless profile); supported: "
+                    + "H.264 8-bit 4:2:0 progressive (re-encode with -pix_fmt yuv420p)");
+        }
         if (sps.bitDepthLumaMinus8 != 0 || sps.bitDepthChromaMinus8 != 0) {
             throw new BadInputException(file, "found " + found + " with " + (8 + sps.bitDepthLumaMinus8)
                     + "-bit samples; supported: H.264 8-bit 4:2:0 progressive (re-encode, e.g. ffmpeg -pix_fmt yuv420p)");
@@ -335,8 +339,32 @@ public final class Mp4H264Reader implements VideoReader {
             throw new BadInputException(file, "corrupt MP4 sample table (" + describe(e) + ")", e);
         }
         // A fresh decoder: reference pictures of another GOP must not leak into this one.
-        decoder = H264Decoder.createH264DecoderFromCodecPrivate(codecPrivate.duplicate());
+        decoder = singleThreaded(H264Decoder.createH264DecoderFromCodecPrivate(codecPrivate.duplicate()));
         nextSample = sample;
+    }
+
+    /**
+     * JCodec's H264Decoder starts its own fixed pool of one thread per core for slice-parallel decoding
+     * and never stops it: one pool per opened video would pile up idle threads by the thousand in a
+     * dataset pass. We decode slices on the caller's thread (the loader parallelises across videos), so
+     * the pool is shut down at once and the decoder switched to sequential mode.
+     */
+    static H264Decoder singleThreaded(H264Decoder decoder) {
+        try {
+            java.lang.reflect.Field threaded = H264Decoder.class.getDeclaredField("threaded");
+            threaded.setAccessible(true);
+            threaded.setBoolean(decoder, false);
+            java.lang.reflect.Field pool = H264Decoder.class.getDeclaredField("tp");
+            pool.setAccessible(true);
+            Object executor = pool.get(decoder);
+            if (executor instanceof java.util.concurrent.ExecutorService service) {
+                service.shutdownNow();
+            }
+            pool.set(decoder, null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("unexpected JCodec version: cannot stop H264Decoder's thread pool", e);
+        }
+        return decoder;
     }
 
     private Packet nextPacket(int sample) throws IOException {
