@@ -30,13 +30,25 @@ done
 AVI=()
 for f in "$FIXTURES"/*.avi; do [ -e "$f" ] && AVI+=("$f"); done
 
+# A Kinetics-like clip (10 s, 340x256, 30 fps, High profile, 3 B-frames, key frame every 250 frames, as
+# x264's defaults give): what sampling 8 frames costs on a real dataset video, where the key frame before
+# the last wanted frame is far back. Made once with ffmpeg's testsrc2 pattern (busy, so a hard case).
+KINETICS_LIKE=target/bench-videos/kinetics_like_10s.mp4
+if [ ! -s "$KINETICS_LIKE" ]; then
+  mkdir -p target/bench-videos
+  ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=340x256:rate=30 -t 10 \
+    -c:v libx264 -profile:v high -bf 3 -g 250 -pix_fmt yuv420p "$KINETICS_LIKE"
+fi
+
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(ffmpeg -version | head -1 | cut -d' ' -f1-3)"
 echo "== decoding, one thread, whole clip (frames/s; x = ours / ffmpeg)"
-"${JAVA[@]}" decode "${H264[@]}"
+"${JAVA[@]}" decode "${H264[@]}" "$KINETICS_LIKE"
 # AVI files decode only once an AVI format is registered in VideoReaders; skipped otherwise.
 if [ "${#AVI[@]}" -gt 0 ] && "${JAVA[@]}" decode "${AVI[0]}" >/dev/null 2>&1; then
   "${JAVA[@]}" decode "${AVI[@]}" | tail -n +2
 fi
 echo "== loader throughput (test pipeline, 8 frames at 224)"
-"${JAVA[@]}" loader 1 "${H264[@]}"
-"${JAVA[@]}" loader 2 "${H264[@]}"
+"${JAVA[@]}" loader 1 48 "${H264[@]}"
+"${JAVA[@]}" loader 2 48 "${H264[@]}"
+"${JAVA[@]}" loader 1 8 "$KINETICS_LIKE"
+"${JAVA[@]}" loader 2 8 "$KINETICS_LIKE"

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *       rgb24, {@code -stream_loop} to amortise its start-up, its own {@code -benchmark} timer); and the
  *       time to open a clip and get its 8 test-mode frames.</li>
  *   <li>{@code loader THREADS FILE...}: the batch loader's throughput in videos/s for 8 frames at 224
- *       (test pipeline), over the files repeated to 48 videos, batch size 4.</li>
+ *       (test pipeline), over the files repeated to VIDEOS videos, batch size 4.</li>
  * </ul>
  */
 public final class VideoBench {
@@ -39,12 +39,12 @@ public final class VideoBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: VideoBench decode FILE... | VideoBench loader THREADS FILE...");
+            System.err.println("usage: VideoBench decode FILE... | VideoBench loader THREADS VIDEOS FILE...");
             System.exit(2);
         }
         switch (args[0]) {
             case "decode" -> decode(Arrays.copyOfRange(args, 1, args.length));
-            case "loader" -> loader(Integer.parseInt(args[1]), Arrays.copyOfRange(args, 2, args.length));
+            case "loader" -> loader(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Arrays.copyOfRange(args, 3, args.length));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -129,15 +129,15 @@ public final class VideoBench {
         return rounds * (double) frames / Double.parseDouble(rtime);
     }
 
-    private static void loader(int threads, String[] files) throws Exception {
+    private static void loader(int threads, int count, String[] files) throws Exception {
         List<VideoListEntry> entries = new ArrayList<>();
-        for (int i = 0; i < 48; i++) {
+        for (int i = 0; i < count; i++) {
             entries.add(new VideoListEntry(Path.of(files[i % files.length]), i % 10, i + 1));
         }
         ClipSpec spec = ClipSpec.test(8, 224);
         VideoBatchLoader.Options options = VideoBatchLoader.Options.defaults(spec, 4).withThreads(threads);
         // warm-up pass
-        try (VideoBatchLoader loader = new VideoBatchLoader(entries.subList(0, 8), options)) {
+        try (VideoBatchLoader loader = new VideoBatchLoader(entries.subList(0, Math.min(4, count)), options)) {
             loader.forEachRemaining(b -> { });
         }
         long start = System.nanoTime();
@@ -150,7 +150,7 @@ public final class VideoBench {
             System.err.println("loader summary: " + loader.summary());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("loader threads=%d: %d videos (8 frames, 224, batch 4) in %.2f s = %.1f videos/s (%.0f ms per video)%n",
-                threads, videos, seconds, videos / seconds, 1000 * seconds / videos);
+        System.out.printf("loader threads=%d, %s: %d videos (8 frames, 224, batch 4) in %.2f s = %.1f videos/s (%.0f ms per video)%n",
+                threads, files.length == 1 ? Path.of(files[0]).getFileName() : files.length + " clips", videos, seconds, videos / seconds, 1000 * seconds / videos);
     }
 }

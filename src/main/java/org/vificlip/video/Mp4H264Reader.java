@@ -308,9 +308,9 @@ public final class Mp4H264Reader implements VideoReader {
                 if (!wanted && !isReference(packet.getData())) {
                     continue;
                 }
-                Yuv420Frame frame = decode(packet, sample);
+                Picture picture = decode(packet, sample);
                 if (wanted) {
-                    decoded.put(frameOfSample.get(sample), frame);
+                    decoded.put(frameOfSample.get(sample), toYuv(picture));
                 }
             }
         }
@@ -384,7 +384,7 @@ public final class Mp4H264Reader implements VideoReader {
         return packet;
     }
 
-    private Yuv420Frame decode(Packet packet, int sample) throws BadInputException {
+    private Picture decode(Packet packet, int sample) throws BadInputException {
         if (pictureBuffer == null) {
             // JCodec wants room for the coded size of every plane; 4:4:4-sized planes cover any layout.
             int size = codedWidth * codedHeight;
@@ -402,7 +402,7 @@ public final class Mp4H264Reader implements VideoReader {
             nextSample = -1;
             throw new BadInputException(file, "H.264 frame " + sample + " (decode order) could not be decoded");
         }
-        return toYuv(picture);
+        return picture;
     }
 
     /** Copies JCodec's picture (samples stored as value-128 in signed bytes) into our own, cropped. */
