@@ -23,4 +23,9 @@ public record FrameTensor(float[] data, int frames, int size) {
     public INDArray toINDArray() {
         return Nd4j.create(data, shape(), DataType.FLOAT);
     }
+
+    /** A new ND4J array {@code [1,frames,3,size,size]}: this video as a batch of one. */
+    public INDArray toBatchINDArray() {
+        return Nd4j.create(data, new long[]{1, frames, 3, size, size}, DataType.FLOAT);
+    }
 }

@@ -24,6 +24,11 @@ class NpyFileTest {
         assertArrayEquals(new long[]{2, 3}, nd.shape());
         assertEquals(-1e-3f, nd.getFloat(1, 2), 0);
 
+        org.vificlip.video.FrameTensor tensor = new org.vificlip.video.FrameTensor(new float[2 * 3 * 2 * 2], 2, 2);
+        tensor.data()[5] = 4.5f;
+        assertArrayEquals(new long[]{1, 2, 3, 2, 2}, tensor.toBatchINDArray().shape());
+        assertEquals(4.5f, tensor.toINDArray().getFloat(0, 1, 0, 1), 0);
+
         byte[] b = {0, 1, (byte) 255, 7};
         Path bp = dir.resolve("b.npy");
         NpyFile.writeUint8(bp, b, 4);
