@@ -57,6 +57,8 @@ public final class Mp4H264Reader implements VideoReader {
     /** Decode-order number of the next sample the decoder expects, or -1 when its state is unusable. */
     private int nextSample = -1;
     private byte[][] pictureBuffer;
+    /** JCodec can spin forever on corrupt CABAC data: every decodeFrame runs under a time limit. */
+    private DecodeWatchdog watchdog;
 
     private Mp4H264Reader(Path file, FileChannelWrapper channel, AbstractMP4DemuxerTrack track, VideoInfo info,
                           int[] sampleOfFrame, int[] syncSamples, ByteBuffer codecPrivate,
@@ -74,9 +76,16 @@ public final class Mp4H264Reader implements VideoReader {
 
     /** Opens the file and reads its sample tables; no frame is decoded yet. */
     public static Mp4H264Reader open(Path file) throws IOException {
+        return open(file, DecodeWatchdog.DEFAULT_TIMEOUT_MS);
+    }
+
+    /** As {@link #open(Path)}, giving up on a frame whose decoding takes longer than {@code frameTimeoutMs}. */
+    static Mp4H264Reader open(Path file, long frameTimeoutMs) throws IOException {
         FileChannelWrapper channel = NIOUtils.readableChannel(file.toFile());
         try {
-            return open(file, channel);
+            Mp4H264Reader reader = open(file, channel);
+            reader.watchdog = new DecodeWatchdog("h264-decode", frameTimeoutMs);
+            return reader;
         } catch (BadInputException e) {
             channel.close();
             throw e;
@@ -384,16 +393,27 @@ public final class Mp4H264Reader implements VideoReader {
         return packet;
     }
 
-    private Picture decode(Packet packet, int sample) throws BadInputException {
+    private Picture decode(Packet packet, int sample) throws IOException {
         if (pictureBuffer == null) {
             // JCodec wants room for the coded size of every plane; 4:4:4-sized planes cover any layout.
             int size = codedWidth * codedHeight;
             pictureBuffer = new byte[][]{new byte[size], new byte[size], new byte[size]};
         }
         Picture picture;
+        H264Decoder current = decoder;
+        byte[][] buffer = pictureBuffer;
         try {
-            picture = decoder.decodeFrame(packet.getData(), pictureBuffer);
-        } catch (RuntimeException | StackOverflowError e) {
+            picture = watchdog.call(() -> current.decodeFrame(packet.getData(), buffer));
+        } catch (java.util.concurrent.TimeoutException e) {
+            nextSample = -1;
+            pictureBuffer = null; // the stopped decoder may have been writing into it
+            throw new BadInputException(file, "corrupt H.264 data in frame " + sample + " (decode order): "
+                    + e.getMessage() + " (JCodec loops on some damaged streams)");
+        } catch (java.io.InterruptedIOException e) {
+            nextSample = -1;
+            pictureBuffer = null;
+            throw e;
+        } catch (Exception | StackOverflowError e) {
             nextSample = -1;
             throw new BadInputException(file, "corrupt H.264 data in frame " + sample + " (decode order): "
                     + describe(e), e);
@@ -465,6 +485,7 @@ public final class Mp4H264Reader implements VideoReader {
 
     @Override
     public void close() throws IOException {
+        watchdog.close();
         channel.close();
     }
 }

@@ -39,6 +39,22 @@ class ExtraVideoFixturesTest {
     }
 
     @Test
+    void aStreamThatMakesJCodecSpinEndsInAClearError() {
+        Path file = DIR.resolve("bad_cabac_endless_loop.mp4");
+        long start = System.nanoTime();
+        BadInputException e = assertThrows(BadInputException.class, () -> {
+            try (VideoReader reader = Mp4H264Reader.open(file, 2000)) {
+                int[] all = new int[reader.info().frameCount()];
+                java.util.Arrays.setAll(all, i -> i);
+                reader.read(all);
+            }
+        });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("did not finish"), e.getMessage());
+        assertTrue(seconds < 60, "gave up after " + seconds + " s");
+    }
+
+    @Test
     void unsupportedStreamsAreNamedInTheError() {
         Map<String, String> expectedWords = Map.of(
                 "bad_10bit.mp4", "10-bit",
