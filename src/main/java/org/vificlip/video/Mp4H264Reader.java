@@ -38,6 +38,28 @@ import java.util.TreeSet;
  * (B-frames nobody predicts from) that were not asked for are skipped without decoding.
  */
 public final class Mp4H264Reader implements VideoReader {
+    static {
+        routeJCodecLogging();
+    }
+
+    /**
+     * JCodec prints its warnings ("IPCM macroblock found", ...) to standard output, where they would mix
+     * with a command's output; they go to SLF4J at debug level instead (problems that matter surface as
+     * our exceptions). JCodec takes sinks only before its first message, hence a static initialiser.
+     */
+    private static void routeJCodecLogging() {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("org.jcodec");
+        try {
+            org.jcodec.common.logging.Logger.addSink(message -> {
+                if (log.isDebugEnabled()) {
+                    log.debug("{}: {}", message.getClassName(), message.getMessage());
+                }
+            });
+        } catch (RuntimeException e) {
+            log.debug("JCodec logging already started; its messages stay on standard output", e);
+        }
+    }
+
     /** Sample-entry FourCCs of H.264 in MP4/MOV. */
     private static final List<String> H264_FOURCCS = List.of("avc1", "avc3");
 
