@@ -21,7 +21,8 @@ public final class Main {
         return List.of(
                 // commands are registered here, one line each
                 new TokenizeCommand(),
-                new WeightsCommand()
+                new WeightsCommand(),
+                new SampleCommand()
         );
     }
 
