@@ -26,6 +26,8 @@ public final class Mpeg4Decoder {
     static final byte MB_INTER4V = 2;
     static final byte MB_SKIPPED = 3;
 
+    private static final boolean DEBUG = Boolean.getBoolean("mpeg4.debug");
+
     private VideoObjectLayer vol;
     private int mbWidth;
     private int mbHeight;
@@ -403,6 +405,10 @@ public final class Mpeg4Decoder {
         } else if (type == VOP_P && backward == null) {
             return; // P-VOP without a reference (decoding started after a key frame was lost)
         }
+        if (DEBUG) {
+            System.err.printf("VOP %d %c q=%d fF=%d fB=%d rnd=%d dcthr=%d pp=%d pb=%d%n", vopIndex, VOP_LETTER[type],
+                    quant, fcodeForward, fcodeBackward, rounding, intraDcThreshold, ppTime, pbTime);
+        }
         cur = new Picture(mbWidth, mbHeight);
         try {
             decodeMacroblocks();
@@ -430,7 +436,15 @@ public final class Mpeg4Decoder {
         int mb = 0;
         while (mb < mbCount) {
             if (!vol.resyncMarkerDisabled && mb > 0 && atResyncMarker()) {
-                mb = videoPacketHeader(mb);
+                // A B-macroblock whose co-located one was skipped takes no bits, so the marker of a packet
+                // starting later is already in the stream: decode such macroblocks first (as FFmpeg does).
+                boolean skipsAhead = vopType == VOP_B && backward.mode[mb] == MB_SKIPPED && packetStart() > mb;
+                if (!skipsAhead) {
+                    int next = videoPacketHeader(mb);
+                    for (; mb < next; mb++) {
+                        conceal(mb);
+                    }
+                }
             }
             int mbx = mb % mbWidth;
             int mby = mb / mbWidth;
@@ -449,6 +463,25 @@ public final class Mpeg4Decoder {
             }
             mb++;
         }
+    }
+
+    /** A macroblock a video packet skipped over (damaged stream): copied from the reference, if any. */
+    private void conceal(int mb) {
+        int mbx = mb % mbWidth;
+        int mby = mb / mbWidth;
+        mbPacket[mb] = -1;
+        mbIntra[mb] = false;
+        cur.setMode(mb, MB_INTER);
+        cur.setVectors(mbx, mby, 0, 0);
+        Picture ref = vopType == VOP_B ? forward : backward;
+        if (ref == null) {
+            Arrays.fill(pred, 128);
+        } else {
+            Arrays.fill(mvx, 0);
+            Arrays.fill(mvy, 0);
+            predict(ref, mbx, mby, mvx, mvy, false, 0, pred);
+        }
+        cur.putMacroblock(mbx, mby, pred);
     }
 
     private int resyncZeros() {
@@ -471,10 +504,26 @@ public final class Mpeg4Decoder {
         return br.peek(total) == expect;
     }
 
+    private int macroblockNumberBits() {
+        return mbCount <= 1 ? 1 : 32 - Integer.numberOfLeadingZeros(mbCount - 1);
+    }
+
+    /** The macroblock_number of the video packet header at the current position (after atResyncMarker). */
+    private int packetStart() {
+        int saved = br.position();
+        try {
+            br.skip(8 - (br.position() & 7) + resyncZeros() + 1);
+            return br.read(macroblockNumberBits());
+        } catch (Mpeg4Exception e) {
+            return -1;
+        } finally {
+            br.seek(saved);
+        }
+    }
+
     private int videoPacketHeader(int currentMb) throws Mpeg4Exception {
         br.skip(8 - (br.position() & 7) + resyncZeros() + 1);
-        int mbNumBits = mbCount <= 1 ? 1 : 32 - Integer.numberOfLeadingZeros(mbCount - 1);
-        int mb = br.read(mbNumBits);
+        int mb = br.read(macroblockNumberBits());
         if (mb < currentMb || mb >= mbCount) {
             throw new Mpeg4Exception("video packet header with macroblock number " + mb + " (expected "
                     + currentMb + ".." + (mbCount - 1) + ") in VOP " + vopIndex);
@@ -946,8 +995,14 @@ public final class Mpeg4Decoder {
                 average(pred, pred2);
             }
         }
+        if (DEBUG && mby == DEBUG_ROW) {
+            System.err.printf("B mb(%d,%d) type=%d cbp=%d q=%d f=(%d,%d) b=(%d,%d) col=%d%n", mbx, mby, type, cbp, quant,
+                    mvx[0], mvy[0], mvx2[0], mvy2[0], backward.mode[mb]);
+        }
         interResidual(cbp, mbx, mby);
     }
+
+    private static final int DEBUG_ROW = Integer.getInteger("mpeg4.debugRow", -1);
 
     /**
      * Direct mode (clause 7.6.9.5): forward = TRB/TRD of the co-located vector plus the delta, backward =
