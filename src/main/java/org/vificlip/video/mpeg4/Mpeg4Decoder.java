@@ -33,6 +33,13 @@ public final class Mpeg4Decoder {
     private int mbHeight;
     private int mbCount;
     private boolean packedBitstream;
+    private int divxVersion = -1;
+    private int divxBuild = -1;
+    private int xvidBuild = -1;
+    private boolean bugQpelChroma;
+    private boolean bugQpelChroma2;
+    private boolean bugEdge;
+    private boolean bugDcClip;
     /** Packed bitstream: the second VOP of the previous chunk, decoded with the next chunk (as FFmpeg does). */
     private byte[] deferred;
 
@@ -325,17 +332,37 @@ public final class Mpeg4Decoder {
         }
     }
 
+    /**
+     * User data names the encoder: DivX ("DivX503b1393p", 'p' = packed bitstream) and Xvid ("XviD0050").
+     * FFmpeg, our reference, works around known bugs of old encoder builds; we follow it.
+     */
     private void userData(byte[] data, int start, int end) {
-        String text = new String(data, start, Math.min(end - start, 64), StandardCharsets.ISO_8859_1).trim();
-        if (text.startsWith("DivX")) {
-            int e = text.length();
-            while (e > 0 && text.charAt(e - 1) == '\0') {
-                e--;
-            }
-            if (e > 0 && text.charAt(e - 1) == 'p') {
-                packedBitstream = true;
-            }
+        String text = new String(data, start, Math.min(end - start, 64), StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher divx = DIVX_USER_DATA.matcher(text);
+        if (divx.lookingAt()) {
+            divxVersion = Integer.parseInt(divx.group(1));
+            divxBuild = Integer.parseInt(divx.group(2));
+            packedBitstream = "p".equals(divx.group(3));
         }
+        java.util.regex.Matcher xvid = XVID_USER_DATA.matcher(text);
+        if (xvid.lookingAt()) {
+            xvidBuild = Integer.parseInt(xvid.group(1));
+        }
+    }
+
+    private static final java.util.regex.Pattern DIVX_USER_DATA =
+            java.util.regex.Pattern.compile("DivX(\\d+)(?:Build|b)(\\d+)(p?)");
+    private static final java.util.regex.Pattern XVID_USER_DATA = java.util.regex.Pattern.compile("XviD(\\d+)");
+
+    /** FFmpeg's FF_BUG_* auto-detection (ff_mpeg4_workaround_bugs) for the encoders we meet. */
+    private void updateWorkarounds() {
+        boolean xvid = xvidBuild >= 0;
+        int divx = xvid ? -1 : divxVersion; // an Xvid stream with a DivX packed marker is Xvid
+        int build = xvid ? -1 : divxBuild;
+        bugQpelChroma2 = divx > 502 && build < 1814;
+        bugQpelChroma = (divx >= 500 && build < 1814) || (xvid && xvidBuild <= 1);
+        bugEdge = xvid && xvidBuild <= 12;
+        bugDcClip = xvid && xvidBuild <= 32;
     }
 
     private void groupOfVop(BitReader bits) throws Mpeg4Exception {
@@ -379,6 +406,7 @@ public final class Mpeg4Decoder {
             throw new Mpeg4Exception("sprite (S) VOPs are not supported");
         }
         vopType = type;
+        updateWorkarounds();
         rounding = type == VOP_P ? br.read(1) : 0;
         intraDcThreshold = Mpeg4Tables.INTRA_DC_THRESHOLD[br.read(3)];
         quant = br.read(5);
@@ -651,7 +679,7 @@ public final class Mpeg4Decoder {
         int predDc = fromAbove ? dcC : dcA;
         q[0] += (predDc + (dcScale >> 1)) / dcScale;
         int dc = q[0] * dcScale;
-        dcStore[self] = Math.min(Math.max(dc, 0), 2047);
+        dcStore[self] = dc < 0 ? 0 : (dc > 2047 && !bugDcClip ? 2047 : dc);
 
         if (acPred) {
             if (fromAbove) {
@@ -1035,8 +1063,11 @@ public final class Mpeg4Decoder {
      * and 320), with one vector (v[0]) or four (fourV).
      */
     private void predict(Picture ref, int mbx, int mby, int[] vx, int[] vy, boolean fourV, int rnd, int[] dst) {
-        int lw = mbWidth * 16;
-        int lh = mbHeight * 16;
+        int stride = mbWidth * 16;
+        // Vectors may point outside the picture; samples there repeat the edge of the macroblock-aligned
+        // picture (old Xvid builds: of the visible picture).
+        int lw = bugEdge ? vol.width : stride;
+        int lh = bugEdge ? vol.height : mbHeight * 16;
         boolean qpel = vol.quarterSample;
         int cmx;
         int cmy;
@@ -1044,12 +1075,12 @@ public final class Mpeg4Decoder {
             int mx = vx[0];
             int my = vy[0];
             if (qpel) {
-                mc.quarterSample(ref.y, lw, lw, lh, mbx * 16 + (mx >> 2), mby * 16 + (my >> 2), mx & 3, my & 3,
+                mc.quarterSample(ref.y, stride, lw, lh, mbx * 16 + (mx >> 2), mby * 16 + (my >> 2), mx & 3, my & 3,
                         16, rnd, dst, 0, 16);
-                mx /= 2;
-                my /= 2;
+                mx = qpelChromaHalf(mx);
+                my = qpelChromaHalf(my);
             } else {
-                mc.halfSample(ref.y, lw, lw, lh, mbx * 16 + (mx >> 1), mby * 16 + (my >> 1), mx & 1, my & 1,
+                mc.halfSample(ref.y, stride, lw, lh, mbx * 16 + (mx >> 1), mby * 16 + (my >> 1), mx & 1, my & 1,
                         16, 16, rnd, dst, 0, 16);
             }
             cmx = (mx >> 1) | (mx & 1);
@@ -1064,12 +1095,12 @@ public final class Mpeg4Decoder {
                 int by = mby * 16 + (k >> 1) * 8;
                 int off = (k >> 1) * 128 + (k & 1) * 8;
                 if (qpel) {
-                    mc.quarterSample(ref.y, lw, lw, lh, bx + (mx >> 2), by + (my >> 2), mx & 3, my & 3,
+                    mc.quarterSample(ref.y, stride, lw, lh, bx + (mx >> 2), by + (my >> 2), mx & 3, my & 3,
                             8, rnd, dst, off, 16);
                     sx += mx / 2;
                     sy += my / 2;
                 } else {
-                    mc.halfSample(ref.y, lw, lw, lh, bx + (mx >> 1), by + (my >> 1), mx & 1, my & 1,
+                    mc.halfSample(ref.y, stride, lw, lh, bx + (mx >> 1), by + (my >> 1), mx & 1, my & 1,
                             8, 8, rnd, dst, off, 16);
                     sx += mx;
                     sy += my;
@@ -1078,12 +1109,26 @@ public final class Mpeg4Decoder {
             cmx = Mpeg4Tables.CHROMA_ROUND_16[sx & 15] + ((sx >> 3) & ~1);
             cmy = Mpeg4Tables.CHROMA_ROUND_16[sy & 15] + ((sy >> 3) & ~1);
         }
-        int cw = mbWidth * 8;
-        int ch = mbHeight * 8;
+        int cstride = mbWidth * 8;
+        int cw = lw >> 1;
+        int ch = lh >> 1;
         int cx = mbx * 8 + (cmx >> 1);
         int cy = mby * 8 + (cmy >> 1);
-        mc.halfSample(ref.u, cw, cw, ch, cx, cy, cmx & 1, cmy & 1, 8, 8, rnd, dst, 256, 8);
-        mc.halfSample(ref.v, cw, cw, ch, cx, cy, cmx & 1, cmy & 1, 8, 8, rnd, dst, 320, 8);
+        mc.halfSample(ref.u, cstride, cw, ch, cx, cy, cmx & 1, cmy & 1, 8, 8, rnd, dst, 256, 8);
+        mc.halfSample(ref.v, cstride, cw, ch, cx, cy, cmx & 1, cmy & 1, 8, 8, rnd, dst, 320, 8);
+    }
+
+    private static final int[] QPEL_CHROMA2_ROUND = {0, 0, 1, 1, 0, 0, 0, 1};
+
+    /** A quarter-sample luma vector component in half samples, for the chroma vector (with DivX/Xvid bugs). */
+    private int qpelChromaHalf(int v) {
+        if (bugQpelChroma2) {
+            return (v >> 1) + QPEL_CHROMA2_ROUND[v & 7];
+        }
+        if (bugQpelChroma) {
+            return (v >> 1) | (v & 1);
+        }
+        return v / 2;
     }
 
     /** Adds the coded residual blocks of cbp (bit 5 = block 0) to the prediction and stores the macroblock. */
