@@ -102,7 +102,11 @@ public final class Mpeg4Decoder {
             return;
         }
         List<Yuv420Frame> none = new ArrayList<>();
-        walk(extradata, none, Integer.MAX_VALUE);
+        try {
+            walk(extradata, none, Integer.MAX_VALUE);
+        } catch (RuntimeException e) {
+            throw new Mpeg4Exception("corrupt MPEG-4 decoder configuration (" + e + ")", e);
+        }
         if (!none.isEmpty()) {
             // Extradata holding a VOP: keep its picture for the next decode call's output.
             throw new Mpeg4Exception("decoder configuration data contains a picture");
@@ -118,9 +122,18 @@ public final class Mpeg4Decoder {
         if (chunk == null || chunk.length == 0) {
             return out; // zero-length AVI chunks are dropped frames / placeholders
         }
+        try {
+            decodeChunk(chunk, out);
+        } catch (RuntimeException e) {
+            throw new Mpeg4Exception("corrupt MPEG-4 data (" + e + ")", e);
+        }
+        return out;
+    }
+
+    private void decodeChunk(byte[] chunk, List<Yuv420Frame> out) throws Mpeg4Exception {
         if (!packedBitstream) {
             walk(chunk, out, Integer.MAX_VALUE);
-            return out;
+            return;
         }
         // DivX "packed bitstream": FFmpeg (the reference) decodes one VOP per chunk and defers a second I/B-VOP
         // of a chunk to the next call, decoding it in place of that chunk. We do the same so that frame counts
@@ -142,7 +155,6 @@ public final class Mpeg4Decoder {
                 deferred = deferrableVop(chunk, after);
             }
         }
-        return out;
     }
 
     /** The first VOP at or after `from` if it is an I- or B-VOP (what FFmpeg defers), else null. */
@@ -208,7 +220,7 @@ public final class Mpeg4Decoder {
                 } else if (code == 0xB6) {
                     vops.add(summarize(chunk, p + 4, end, timeBits));
                 }
-            } catch (Mpeg4Exception e) {
+            } catch (Mpeg4Exception | RuntimeException e) {
                 if (code == 0xB6) {
                     vops.add(new VopSummary('?', false));
                 }
@@ -298,12 +310,8 @@ public final class Mpeg4Decoder {
                 }
                 decodeVop(bits, out);
                 vops++;
-            } else if (code > 0xB6 && code < 0xC6 || code == 0xB1) {
-                // Reserved / end codes are ignored; so are VOS (B0), VO (B5, 00-1F) headers.
-                if (code != 0xB1) {
-                    throw new Mpeg4Exception(String.format("unsupported MPEG-4 start code 0x%02X", code));
-                }
             }
+            // Other start codes (VOS B0, VO 00-1F and B5, end of sequence B1, reserved) carry nothing we need.
             p = next;
         }
         return -1;
@@ -340,14 +348,18 @@ public final class Mpeg4Decoder {
         String text = new String(data, start, Math.min(end - start, 64), StandardCharsets.ISO_8859_1);
         java.util.regex.Matcher divx = DIVX_USER_DATA.matcher(text);
         if (divx.lookingAt()) {
-            divxVersion = Integer.parseInt(divx.group(1));
-            divxBuild = Integer.parseInt(divx.group(2));
+            divxVersion = parseSmall(divx.group(1));
+            divxBuild = parseSmall(divx.group(2));
             packedBitstream = "p".equals(divx.group(3));
         }
         java.util.regex.Matcher xvid = XVID_USER_DATA.matcher(text);
         if (xvid.lookingAt()) {
-            xvidBuild = Integer.parseInt(xvid.group(1));
+            xvidBuild = parseSmall(xvid.group(1));
         }
+    }
+
+    private static int parseSmall(String digits) {
+        return digits.length() > 6 ? 999999 : Integer.parseInt(digits);
     }
 
     private static final java.util.regex.Pattern DIVX_USER_DATA =
@@ -554,11 +566,11 @@ public final class Mpeg4Decoder {
         int mb = br.read(macroblockNumberBits());
         if (mb < currentMb || mb >= mbCount) {
             throw new Mpeg4Exception("video packet header with macroblock number " + mb + " (expected "
-                    + currentMb + ".." + (mbCount - 1) + ") in VOP " + vopIndex);
+                    + currentMb + ".." + (mbCount - 1) + ")");
         }
         quant = br.read(5);
         if (quant == 0) {
-            throw new Mpeg4Exception("video packet with quantiser 0 in VOP " + vopIndex);
+            throw new Mpeg4Exception("video packet with quantiser 0");
         }
         if (br.readBit()) { // header_extension_code: repeats VOP header fields we already have
             while (br.readBit()) {

@@ -1,0 +1,194 @@
+package org.vificlip.video.mpeg4;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.vificlip.video.Yuv420Frame;
+
+/** Bad input gives an Mpeg4Exception saying what is wrong, never another exception, a hang or a loop. */
+class Mpeg4DecoderErrorTest {
+    private static List<byte[]> chunks(String name) throws Exception {
+        return AviChunks.read(Mpeg4DecoderFixtureTest.FIXTURES.resolve(name));
+    }
+
+    @Test
+    void truncatedKeyFrameIsReportedAsCorrupt() throws Exception {
+        byte[] first = chunks("xvid_simple.avi").get(0);
+        Mpeg4Decoder decoder = new Mpeg4Decoder();
+        Mpeg4Exception e = assertThrows(Mpeg4Exception.class,
+                () -> decoder.decode(Arrays.copyOf(first, first.length / 2)));
+        assertTrue(e.getMessage().contains("I-VOP"), e.getMessage());
+        assertEquals(320, decoder.width(), "the VOL before the damage was read");
+    }
+
+    @Test
+    void garbageChunksNeverEscapeAsOtherExceptions() throws Exception {
+        Random random = new Random(42);
+        List<byte[]> good = chunks("xvid_asp_bframes.avi");
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            for (int trial = 0; trial < 40; trial++) {
+                Mpeg4Decoder decoder = new Mpeg4Decoder();
+                decoder.decode(good.get(0));
+                byte[] garbage = new byte[1 + random.nextInt(4000)];
+                random.nextBytes(garbage);
+                if (trial % 2 == 0 && garbage.length > 8) { // make it look like a VOP
+                    garbage[0] = 0;
+                    garbage[1] = 0;
+                    garbage[2] = 1;
+                    garbage[3] = (byte) 0xB6;
+                }
+                try {
+                    decoder.decode(garbage);
+                } catch (Mpeg4Exception expected) {
+                    assertFalse(expected.getMessage().isBlank());
+                }
+            }
+        });
+    }
+
+    @Test
+    void corruptedStreamsOnlyThrowMpeg4Exception() throws Exception {
+        Random random = new Random(7);
+        for (String name : List.of("mpeg4_part2.avi", "xvid_asp_bframes.avi")) {
+            List<byte[]> good = chunks(name);
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                for (int trial = 0; trial < 4; trial++) {
+                    Mpeg4Decoder decoder = new Mpeg4Decoder();
+                    int errors = 0;
+                    for (byte[] chunk : good) {
+                        byte[] bad = chunk.clone();
+                        for (int k = 0; k < 3 && bad.length > 40; k++) {
+                            bad[20 + random.nextInt(bad.length - 20)] ^= (byte) (1 << random.nextInt(8));
+                        }
+                        try {
+                            for (Yuv420Frame f : decoder.decode(bad)) {
+                                assertEquals(320, f.width());
+                            }
+                        } catch (Mpeg4Exception expected) {
+                            errors++;
+                        }
+                    }
+                    decoder.flush();
+                    assertTrue(errors > 0, name + ": flipped bits in every chunk went unnoticed");
+                }
+            });
+        }
+    }
+
+    @Test
+    void unsupportedFeaturesAreNamed() {
+        assertEquals("GMC sprite VOPs (sprite_enable=2) are not supported",
+                volError(false, 2, false));
+        assertEquals("interlaced VOL not supported", volError(true, 0, false));
+        assertTrue(volError(false, 0, true).startsWith("data partitioned VOL"));
+    }
+
+    @Test
+    void vopWithoutVolIsRejected() throws Exception {
+        byte[] pFrame = chunks("xvid_simple.avi").get(1);
+        Mpeg4Exception e = assertThrows(Mpeg4Exception.class, () -> new Mpeg4Decoder().decode(pFrame));
+        assertTrue(e.getMessage().contains("VOL"), e.getMessage());
+    }
+
+    @Test
+    void scanFindsVopTypesWithoutDecoding() throws Exception {
+        List<byte[]> c = chunks("xvid_asp_bframes.avi");
+        assertEquals(List.of(new VopSummary('I', true)), Mpeg4Decoder.scan(c.get(0)));
+        assertEquals(List.of(), Mpeg4Decoder.scan(c.get(1)));
+        assertEquals(List.of(new VopSummary('P', true), new VopSummary('B', true)), Mpeg4Decoder.scan(c.get(3)));
+        assertEquals(List.of(new VopSummary('P', false)), Mpeg4Decoder.scan(c.get(5)));
+        int coded = 0;
+        for (byte[] chunk : c) {
+            for (VopSummary v : Mpeg4Decoder.scan(chunk)) {
+                coded += v.coded() ? 1 : 0;
+            }
+        }
+        assertEquals(49, coded, "coded VOPs (FFmpeg never decodes the B-VOP still deferred at the end)");
+    }
+
+    @Test
+    void resetThenDecodingFromAKeyFrameMatchesTheFullDecode() throws Exception {
+        List<byte[]> c = chunks("xvid_simple.avi");
+        List<Yuv420Frame> full = Mpeg4DecoderFixtureTest.decodeAll(
+                Mpeg4DecoderFixtureTest.FIXTURES.resolve("xvid_simple.avi"));
+        Mpeg4Decoder decoder = new Mpeg4Decoder();
+        decoder.decode(c.get(0));
+        decoder.flush();
+        decoder.reset();
+        int key = -1;
+        for (int i = 1; i < c.size() && key < 0; i++) {
+            if (Mpeg4Decoder.scan(c.get(i)).get(0).type() == 'I') {
+                key = i;
+            }
+        }
+        assertTrue(key > 0);
+        List<Yuv420Frame> tail = new ArrayList<>();
+        for (int i = key; i < key + 5; i++) {
+            tail.addAll(decoder.decode(c.get(i)));
+        }
+        tail.addAll(decoder.flush());
+        assertEquals(5, tail.size());
+        for (int k = 0; k < 5; k++) {
+            assertTrue(Arrays.equals(full.get(key + k).y(), tail.get(k).y()), "frame " + (key + k));
+        }
+    }
+
+    /** Message of the exception a VOL with the given fields raises. */
+    private static String volError(boolean interlaced, int spriteEnable, boolean dataPartitioned) {
+        BitWriter w = new BitWriter();
+        w.put(0x000001, 24).put(0x20, 8);
+        w.put(0, 1).put(1, 8);               // random_accessible_vol, video_object_type_indication
+        w.put(1, 1).put(2, 4).put(1, 3);     // is_object_layer_identifier, verid 2, priority
+        w.put(1, 4).put(0, 1).put(0, 2);     // aspect 1:1, no vol_control_parameters, rectangular
+        w.put(1, 1).put(25, 16).put(1, 1);   // marker, vop_time_increment_resolution, marker
+        w.put(0, 1).put(1, 1).put(320, 13).put(1, 1).put(240, 13).put(1, 1); // fixed rate 0, size
+        w.put(interlaced ? 1 : 0, 1).put(1, 1).put(spriteEnable, 2);
+        if (spriteEnable == 2) {
+            w.put(0, 6).put(0, 2).put(0, 1); // warping points, accuracy, brightness change
+        }
+        w.put(0, 1).put(0, 1).put(0, 1);     // not_8_bit, quant_type, quarter_sample
+        w.put(1, 1).put(1, 1).put(dataPartitioned ? 1 : 0, 1);
+        if (dataPartitioned) {
+            w.put(0, 1);
+        }
+        w.put(0, 1).put(0, 1).put(0, 1);     // newpred, reduced resolution, scalability
+        w.put(0, 1).put(0x7F, 7);            // stuffing
+        Mpeg4Exception e = assertThrows(Mpeg4Exception.class, () -> new Mpeg4Decoder().configure(w.bytes()));
+        return e.getMessage();
+    }
+
+    private static final class BitWriter {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private long acc;
+        private int n;
+
+        BitWriter put(int value, int bits) {
+            for (int i = bits - 1; i >= 0; i--) {
+                acc = (acc << 1) | ((value >>> i) & 1);
+                if (++n == 8) {
+                    out.write((int) acc);
+                    acc = 0;
+                    n = 0;
+                }
+            }
+            return this;
+        }
+
+        byte[] bytes() {
+            while (n != 0) {
+                put(1, 1);
+            }
+            return out.toByteArray();
+        }
+    }
+}
