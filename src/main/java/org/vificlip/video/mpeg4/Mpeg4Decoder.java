@@ -82,6 +82,11 @@ public final class Mpeg4Decoder {
     // B-VOP motion vector predictors (forward x,y, backward x,y).
     private final int[] bPred = new int[4];
 
+    private boolean concealErrors;
+    private final List<String> concealedErrors = new ArrayList<>();
+    /** The first macroblock of the current VOP not yet completely decoded. */
+    private int failedMb;
+
     private final int[] qf = new int[64];
     private final int[] coef = new int[64];
     private final int[] pred = new int[384];
@@ -96,20 +101,18 @@ public final class Mpeg4Decoder {
     public Mpeg4Decoder() {
     }
 
-    /** Decoder-specific info (VOS/VO/VOL headers) from the container, e.g. AVI strf extradata. */
+    /**
+     * Decoder-specific info (VOS/VO/VOL headers) from the container, e.g. AVI strf extradata. Only the
+     * headers before the first VOP are read; a VOP in the data is ignored.
+     */
     public void configure(byte[] extradata) throws Mpeg4Exception {
         if (extradata == null || extradata.length == 0) {
             return;
         }
-        List<Yuv420Frame> none = new ArrayList<>();
         try {
-            walk(extradata, none, Integer.MAX_VALUE);
+            walk(extradata, new ArrayList<>(), 0);
         } catch (RuntimeException e) {
             throw new Mpeg4Exception("corrupt MPEG-4 decoder configuration (" + e + ")", e);
-        }
-        if (!none.isEmpty()) {
-            // Extradata holding a VOP: keep its picture for the next decode call's output.
-            throw new Mpeg4Exception("decoder configuration data contains a picture");
         }
     }
 
@@ -175,6 +178,20 @@ public final class Mpeg4Decoder {
             held = null;
         }
         return out;
+    }
+
+    /**
+     * With concealment on, a damaged VOP no longer throws: the macroblocks from the damage on are copied
+     * from the reference picture (as FFmpeg's error concealment roughly does) and the picture is output;
+     * {@link #concealedErrors()} lists what was concealed. Off by default.
+     */
+    public void setConcealErrors(boolean conceal) {
+        this.concealErrors = conceal;
+    }
+
+    /** The problems concealed so far (see {@link #setConcealErrors}). */
+    public List<String> concealedErrors() {
+        return concealedErrors;
     }
 
     /** Forgets reference pictures (before decoding again from a key frame); the VOL stays. */
@@ -443,7 +460,9 @@ public final class Mpeg4Decoder {
                 return; // time stamps out of order: FFmpeg drops such B-VOPs too
             }
         } else if (type == VOP_P && backward == null) {
-            return; // P-VOP without a reference (decoding started after a key frame was lost)
+            // P-VOP without a reference (stream starts without a key frame): FFmpeg predicts from a gray
+            // picture and shows the result; so do we, to keep frame numbers equal.
+            backward = Picture.gray(mbWidth, mbHeight);
         }
         if (DEBUG) {
             System.err.printf("VOP %d %c q=%d fF=%d fB=%d rnd=%d dcthr=%d pp=%d pb=%d%n", vopIndex, VOP_LETTER[type],
@@ -452,10 +471,17 @@ public final class Mpeg4Decoder {
         cur = new Picture(mbWidth, mbHeight);
         try {
             decodeMacroblocks();
-        } catch (Mpeg4Exception e) {
-            throw new Mpeg4Exception(e.getMessage() + " in " + VOP_LETTER[type] + "-VOP " + vopIndex, e);
-        } catch (RuntimeException e) {
-            throw new Mpeg4Exception("corrupt " + VOP_LETTER[type] + "-VOP " + vopIndex + " (" + e + ")", e);
+        } catch (Mpeg4Exception | RuntimeException e) {
+            String problem = e instanceof Mpeg4Exception ? e.getMessage() + " in " + VOP_LETTER[type] + "-VOP " + vopIndex
+                    : "corrupt " + VOP_LETTER[type] + "-VOP " + vopIndex + " (" + e + ")";
+            if (!concealErrors) {
+                throw new Mpeg4Exception(problem, e);
+            }
+            // Like FFmpeg: keep what was decoded, fill the rest from the reference, show the picture.
+            concealedErrors.add(problem);
+            for (int mb = failedMb; mb < mbCount; mb++) {
+                conceal(mb);
+            }
         }
         if (type == VOP_B) {
             out.add(cur.frame(vol.width, vol.height));
@@ -472,6 +498,7 @@ public final class Mpeg4Decoder {
 
     private void decodeMacroblocks() throws Mpeg4Exception {
         packet = ++packetCounter;
+        failedMb = 0;
         Arrays.fill(bPred, 0);
         int mb = 0;
         while (mb < mbCount) {
@@ -486,6 +513,7 @@ public final class Mpeg4Decoder {
                     }
                 }
             }
+            failedMb = mb; // from here on nothing is decoded yet, should this macroblock fail
             int mbx = mb % mbWidth;
             int mby = mb / mbWidth;
             if (mbx == 0) {
@@ -498,7 +526,7 @@ public final class Mpeg4Decoder {
                     case VOP_P -> pMacroblock(mb, mbx, mby);
                     default -> bMacroblock(mb, mbx, mby);
                 }
-            } catch (Mpeg4Exception e) {
+            } catch (Mpeg4Exception | RuntimeException e) {
                 throw new Mpeg4Exception("corrupt macroblock at (" + mbx + "," + mby + "): " + e.getMessage(), e);
             }
             mb++;
@@ -1269,6 +1297,14 @@ public final class Mpeg4Decoder {
             }
             putPrediction(4, mbx, mby, p, 256, 8);
             putPrediction(5, mbx, mby, p, 320, 8);
+        }
+
+        static Picture gray(int mbWidth, int mbHeight) {
+            Picture p = new Picture(mbWidth, mbHeight);
+            Arrays.fill(p.y, (byte) 128);
+            Arrays.fill(p.u, (byte) 128);
+            Arrays.fill(p.v, (byte) 128);
+            return p;
         }
 
         Yuv420Frame frame(int width, int height) {

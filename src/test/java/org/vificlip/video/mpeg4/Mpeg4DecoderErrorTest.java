@@ -143,6 +143,33 @@ class Mpeg4DecoderErrorTest {
         }
     }
 
+    @Test
+    void concealmentKeepsFrameCountOfADamagedStream() throws Exception {
+        List<byte[]> c = chunks("xvid_asp_bframes.avi");
+        Mpeg4Decoder decoder = new Mpeg4Decoder();
+        decoder.setConcealErrors(true);
+        int frames = 0;
+        for (int i = 0; i < c.size(); i++) {
+            byte[] chunk = i == 10 ? Arrays.copyOf(c.get(i), c.get(i).length / 3) : c.get(i); // a lone B-VOP
+            frames += decoder.decode(chunk).size();
+        }
+        frames += decoder.flush().size();
+        assertEquals(48, frames);
+        assertEquals(1, decoder.concealedErrors().size(), decoder.concealedErrors().toString());
+        assertTrue(decoder.concealedErrors().get(0).contains("B-VOP"), decoder.concealedErrors().get(0));
+    }
+
+    @Test
+    void pVopWithoutReferenceIsPredictedFromGray() throws Exception {
+        List<byte[]> c = chunks("xvid_simple.avi");
+        Mpeg4Decoder decoder = new Mpeg4Decoder();
+        decoder.configure(c.get(0)); // headers only: the I-VOP in it is ignored
+        assertEquals(240, decoder.height());
+        assertEquals(List.of(), decoder.decode(c.get(1)));
+        List<Yuv420Frame> held = decoder.flush();
+        assertEquals(1, held.size(), "FFmpeg shows a P-VOP decoded without its key frame too");
+    }
+
     /** Message of the exception a VOL with the given fields raises. */
     private static String volError(boolean interlaced, int spriteEnable, boolean dataPartitioned) {
         BitWriter w = new BitWriter();
