@@ -414,6 +414,9 @@ public final class Mpeg4Decoder {
             moduloTimeBase++;
         }
         br.marker("VOP header");
+        if ((br.peek(vol.timeIncrementBits + 1) & 1) == 0) {
+            guessTimeIncrementBits(type);
+        }
         int increment = br.read(vol.timeIncrementBits);
         br.marker("VOP header");
         boolean coded = br.readBit();
@@ -550,6 +553,23 @@ public final class Mpeg4Decoder {
             predict(ref, mbx, mby, mvx, mvy, false, 0, pred);
         }
         cur.putMacroblock(mbx, mby, pred);
+    }
+
+    /**
+     * The marker after vop_time_increment is missing: the VOL's length for it is wrong (or the VOL is not
+     * this stream's). Like FFmpeg, find the length after which the next header bits look right: marker,
+     * vop_coded=1, (rounding_type,) intra_dc_vlc_thr=0.
+     */
+    private void guessTimeIncrementBits(int type) {
+        for (int bits = 1; bits < 16; bits++) {
+            boolean fits = type == VOP_P
+                    ? (br.peek(bits + 6) & 0x37) == 0x30
+                    : (br.peek(bits + 5) & 0x1F) == 0x18;
+            if (fits) {
+                vol.timeIncrementBits = bits;
+                return;
+            }
+        }
     }
 
     private int resyncZeros() {

@@ -170,6 +170,58 @@ class Mpeg4DecoderErrorTest {
         assertEquals(1, held.size(), "FFmpeg shows a P-VOP decoded without its key frame too");
     }
 
+    @Test
+    void wrongTimeIncrementLengthInVolIsRecovered() throws Exception {
+        List<byte[]> c = chunks("mpeg4_part2.avi");
+        List<Yuv420Frame> good = Mpeg4DecoderFixtureTest.decodeAll(
+                Mpeg4DecoderFixtureTest.FIXTURES.resolve("mpeg4_part2.avi"));
+        // vop_time_increment_resolution 25 (5-bit increments) becomes 1000 (10 bits): VOPs no longer fit it.
+        byte[] first = c.get(0).clone();
+        int vol = 0;
+        while (!(first[vol] == 0 && first[vol + 1] == 0 && first[vol + 2] == 1 && (first[vol + 3] & 0xF0) == 0x20)) {
+            vol++;
+        }
+        int bit = (vol + 4) * 8 + 1 + 8;
+        bit += bitAt(first, bit) == 1 ? 8 : 1;            // is_object_layer_identifier (+verid, priority)
+        bit += 4;                                          // aspect_ratio_info (not extended here)
+        boolean control = bitAt(first, bit) == 1;
+        bit += control ? 1 + 3 + 1 : 1;                    // vol_control_parameters, chroma, low_delay, vbv=0
+        bit += 2 + 1;                                      // shape, marker
+        assertEquals(25, bitsAt(first, bit, 16));
+        setBits(first, bit, 16, 1000);
+        c.set(0, first);
+        Mpeg4Decoder decoder = new Mpeg4Decoder();
+        List<Yuv420Frame> frames = new ArrayList<>();
+        for (byte[] chunk : c) {
+            frames.addAll(decoder.decode(chunk));
+        }
+        frames.addAll(decoder.flush());
+        assertEquals(good.size(), frames.size());
+        for (int k = 0; k < frames.size(); k += 7) {
+            assertTrue(Arrays.equals(good.get(k).y(), frames.get(k).y()), "frame " + k);
+        }
+    }
+
+    private static int bitAt(byte[] b, int bit) {
+        return (b[bit >> 3] >> (7 - (bit & 7))) & 1;
+    }
+
+    private static int bitsAt(byte[] b, int bit, int n) {
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+            v = (v << 1) | bitAt(b, bit + i);
+        }
+        return v;
+    }
+
+    private static void setBits(byte[] b, int bit, int n, int value) {
+        for (int i = 0; i < n; i++) {
+            int p = bit + i;
+            int mask = 1 << (7 - (p & 7));
+            b[p >> 3] = (byte) (((value >> (n - 1 - i)) & 1) != 0 ? b[p >> 3] | mask : b[p >> 3] & ~mask);
+        }
+    }
+
     /** Message of the exception a VOL with the given fields raises. */
     private static String volError(boolean interlaced, int spriteEnable, boolean dataPartitioned) {
         BitWriter w = new BitWriter();
