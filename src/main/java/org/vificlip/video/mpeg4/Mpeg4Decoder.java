@@ -665,13 +665,14 @@ public final class Mpeg4Decoder {
         }
         boolean acPred = br.readBit();
         int cbpy = Mpeg4Tables.CBPY.decode(br);
+        // intra_dc_vlc_thr is compared with the running QP, i.e. before this macroblock's dquant.
+        boolean useDcVlc = quant < intraDcThreshold;
         if (dquant) {
             updateQuant(DQUANT[br.read(2)]);
         }
         int cbp = (cbpy << 2) | cbpc;
         mbIntra[mb] = true;
         mbQuant[mb] = quant;
-        boolean useDcVlc = quant < intraDcThreshold;
         for (int n = 0; n < 6; n++) {
             boolean coded = (cbp & (32 >> n)) != 0;
             intraBlock(n, mbx, mby, acPred, useDcVlc, coded);
@@ -1083,14 +1084,8 @@ public final class Mpeg4Decoder {
                 average(pred, pred2);
             }
         }
-        if (DEBUG && mby == DEBUG_ROW) {
-            System.err.printf("B mb(%d,%d) type=%d cbp=%d q=%d f=(%d,%d) b=(%d,%d) col=%d%n", mbx, mby, type, cbp, quant,
-                    mvx[0], mvy[0], mvx2[0], mvy2[0], backward.mode[mb]);
-        }
         interResidual(cbp, mbx, mby);
     }
-
-    private static final int DEBUG_ROW = Integer.getInteger("mpeg4.debugRow", -1);
 
     /**
      * Direct mode (clause 7.6.9.5): forward = TRB/TRD of the co-located vector plus the delta, backward =
