@@ -118,7 +118,13 @@ public final class Mpeg4Decoder {
 
     /**
      * Feeds one chunk: VOL headers and 0, 1 or 2 VOPs. Returns the pictures that became ready, in
-     * presentation order. Non-coded VOPs produce no picture.
+     * presentation order. Non-coded VOPs (N-VOPs, placeholder chunks) produce no picture; neither does a
+     * B-VOP without two reference pictures (after a seek into an open GOP), as in FFmpeg.
+     *
+     * <p>In a DivX "packed bitstream" (user data "DivX...p", written by DivX 5 and Xvid with B-frames) the
+     * second VOP of a chunk is decoded with the next chunk, in place of that chunk's own VOP if it is a
+     * lone I/B-VOP, exactly as FFmpeg does, so frame counts and numbers equal FFmpeg's (which never decodes
+     * the VOP still pending at the end of the stream). Chunks holding a single VOP each are decoded at once.
      */
     public List<Yuv420Frame> decode(byte[] chunk) throws Mpeg4Exception {
         List<Yuv420Frame> out = new ArrayList<>(2);
