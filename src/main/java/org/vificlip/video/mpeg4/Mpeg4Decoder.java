@@ -29,6 +29,8 @@ public final class Mpeg4Decoder {
     private static final boolean DEBUG = Boolean.getBoolean("mpeg4.debug");
 
     private VideoObjectLayer vol;
+    /** Why the last VOL header was rejected; its VOPs fail with the same message. */
+    private String volProblem;
     private int mbWidth;
     private int mbHeight;
     private int mbCount;
@@ -319,12 +321,21 @@ public final class Mpeg4Decoder {
             int end = next < 0 ? data.length : next;
             BitReader bits = new BitReader(data, p + 4, end);
             if (code >= 0x20 && code <= 0x2F) {
-                setVol(VideoObjectLayer.parse(bits));
+                try {
+                    setVol(VideoObjectLayer.parse(bits));
+                    volProblem = null;
+                } catch (Mpeg4Exception e) {
+                    volProblem = e.getMessage();
+                    throw e;
+                }
             } else if (code == 0xB2) {
                 userData(data, p + 4, end);
             } else if (code == 0xB3) {
                 groupOfVop(bits);
             } else if (code == 0xB6) {
+                if (volProblem != null) {
+                    throw new Mpeg4Exception(volProblem);
+                }
                 if (vol == null) {
                     throw new Mpeg4Exception("VOP before any VOL header (missing decoder configuration?)");
                 }
@@ -441,7 +452,9 @@ public final class Mpeg4Decoder {
             return;
         }
         if (type == VOP_S) {
-            throw new Mpeg4Exception("sprite (S) VOPs are not supported");
+            throw new Mpeg4Exception(vol.spriteEnable == 2
+                    ? "GMC sprite VOPs (sprite_enable=2) are not supported (S-VOP " + vopIndex + ")"
+                    : "S-VOP " + vopIndex + " in a VOL without sprites");
         }
         vopType = type;
         updateWorkarounds();

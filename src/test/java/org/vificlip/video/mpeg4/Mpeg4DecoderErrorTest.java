@@ -86,11 +86,18 @@ class Mpeg4DecoderErrorTest {
     }
 
     @Test
-    void unsupportedFeaturesAreNamed() {
-        assertEquals("GMC sprite VOPs (sprite_enable=2) are not supported",
-                volError(false, 2, false));
+    void unsupportedFeaturesAreNamed() throws Exception {
         assertEquals("interlaced VOL not supported", volError(true, 0, false));
-        assertTrue(volError(false, 0, true).startsWith("data partitioned VOL"));
+        assertTrue(volError(false, 0, true).startsWith("data partitioned VOL"), volError(false, 0, true));
+        assertTrue(volError(false, 1, false).startsWith("static sprite VOL"), volError(false, 1, false));
+        // A GMC VOL is accepted (its I/P/B-VOPs are ordinary); its S-VOPs are refused.
+        Mpeg4Decoder decoder = new Mpeg4Decoder();
+        decoder.configure(vol(false, 2, false));
+        BitWriter sVop = new BitWriter();
+        sVop.put(0x000001, 24).put(0xB6, 8).put(3, 2).put(0, 1).put(1, 1).put(0, 5).put(1, 1).put(1, 1);
+        sVop.put(0, 1).put(0x7F, 7);
+        Mpeg4Exception e = assertThrows(Mpeg4Exception.class, () -> decoder.decode(sVop.bytes()));
+        assertTrue(e.getMessage().startsWith("GMC sprite VOPs (sprite_enable=2) are not supported"), e.getMessage());
     }
 
     @Test
@@ -224,6 +231,13 @@ class Mpeg4DecoderErrorTest {
 
     /** Message of the exception a VOL with the given fields raises. */
     private static String volError(boolean interlaced, int spriteEnable, boolean dataPartitioned) {
+        byte[] vol = vol(interlaced, spriteEnable, dataPartitioned);
+        Mpeg4Exception e = assertThrows(Mpeg4Exception.class, () -> new Mpeg4Decoder().configure(vol));
+        return e.getMessage();
+    }
+
+    /** A 320x240 VOL header (verid 2, 25 ticks/s) with the given fields. */
+    private static byte[] vol(boolean interlaced, int spriteEnable, boolean dataPartitioned) {
         BitWriter w = new BitWriter();
         w.put(0x000001, 24).put(0x20, 8);
         w.put(0, 1).put(1, 8);               // random_accessible_vol, video_object_type_indication
@@ -232,8 +246,14 @@ class Mpeg4DecoderErrorTest {
         w.put(1, 1).put(25, 16).put(1, 1);   // marker, vop_time_increment_resolution, marker
         w.put(0, 1).put(1, 1).put(320, 13).put(1, 1).put(240, 13).put(1, 1); // fixed rate 0, size
         w.put(interlaced ? 1 : 0, 1).put(1, 1).put(spriteEnable, 2);
-        if (spriteEnable == 2) {
-            w.put(0, 6).put(0, 2).put(0, 1); // warping points, accuracy, brightness change
+        if (spriteEnable == 1) {
+            w.put(320, 13).put(1, 1).put(240, 13).put(1, 1).put(0, 13).put(1, 1).put(0, 13).put(1, 1);
+        }
+        if (spriteEnable == 1 || spriteEnable == 2) {
+            w.put(1, 6).put(0, 2).put(0, 1); // warping points, accuracy, brightness change
+        }
+        if (spriteEnable == 1) {
+            w.put(0, 1); // low_latency_sprite_enable
         }
         w.put(0, 1).put(0, 1).put(0, 1);     // not_8_bit, quant_type, quarter_sample
         w.put(1, 1).put(1, 1).put(dataPartitioned ? 1 : 0, 1);
@@ -242,8 +262,7 @@ class Mpeg4DecoderErrorTest {
         }
         w.put(0, 1).put(0, 1).put(0, 1);     // newpred, reduced resolution, scalability
         w.put(0, 1).put(0x7F, 7);            // stuffing
-        Mpeg4Exception e = assertThrows(Mpeg4Exception.class, () -> new Mpeg4Decoder().configure(w.bytes()));
-        return e.getMessage();
+        return w.bytes();
     }
 
     private static final class BitWriter {
