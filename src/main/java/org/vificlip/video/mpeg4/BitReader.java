@@ -90,8 +90,4 @@ final class BitReader {
     int bitsLeft() {
         return endBits - pos;
     }
-
-    int endBits() {
-        return endBits;
-    }
 }
