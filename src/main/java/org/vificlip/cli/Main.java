@@ -20,6 +20,9 @@ public final class Main {
     private static List<Command> commands() {
         return List.of(
                 // commands are registered here, one line each
+                new TokenizeCommand(),
+                new WeightsCommand(),
+                new SampleCommand()
         );
     }
 
@@ -42,12 +45,13 @@ public final class Main {
         Options options = command.options();
         options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        // --help is honoured before parsing, so a command's required options do not get in its way.
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            printHelp(command, options);
+            return 0;
+        }
         try {
             CommandLine cmd = new DefaultParser().parse(options, rest);
-            if (cmd.hasOption("help")) {
-                printHelp(command, options);
-                return 0;
-            }
             return command.run(cmd);
         } catch (ParseException e) {
             System.err.println("vificlip " + command.name() + ": " + e.getMessage() + " (try --help)");

@@ -18,7 +18,9 @@ public final class VideoReaders {
     static List<VideoFormat> formats() {
         return List.of(
                 // formats are registered here, one line each
-                new org.vificlip.video.avi.AviFormat()
+                new Mp4H264Format(),
+                new org.vificlip.video.avi.AviFormat(),
+                new FrameFolderFormat()
         );
     }
 
@@ -51,6 +53,10 @@ public final class VideoReaders {
     private static String describe(byte[] head) {
         if (head == null) {
             return "a directory with no frame images";
+        }
+        String known = KnownContainers.describe(head);
+        if (known != null) {
+            return known;
         }
         StringBuilder hex = new StringBuilder();
         for (int i = 0; i < Math.min(12, head.length); i++) {

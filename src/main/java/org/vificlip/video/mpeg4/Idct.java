@@ -1,8 +1,9 @@
 package org.vificlip.video.mpeg4;
 
 /**
- * 8x8 inverse DCT computed separably in single precision from the exact cosine basis, which is well
- * inside the IEEE 1180 accuracy limits. Rows that are all zero (the common case) are skipped.
+ * 8x8 inverse DCT computed separably in single precision from the exact cosine basis, which is well inside
+ * the IEEE 1180 accuracy limits. Each 8-point transform splits into even and odd halves (the basis is
+ * symmetric: C[7-x][u] = (-1)^u C[x][u]), and all-zero rows are skipped.
  */
 final class Idct {
     /** BASIS[x * 8 + u] = c(u)/2 * cos((2x+1) u pi / 16). */
@@ -17,36 +18,48 @@ final class Idct {
         }
     }
 
+    // Even part: E[x] = D*X0 + A[x]*X2 + D*(+-)X4 + B[x]*X6; odd part: O[x] = sum over X1, X3, X5, X7.
+    private static final float DC = BASIS[0];
+    private static final float[] E2 = {BASIS[2], BASIS[10], BASIS[18], BASIS[26]};
+    private static final float[] E4 = {BASIS[4], BASIS[12], BASIS[20], BASIS[28]};
+    private static final float[] E6 = {BASIS[6], BASIS[14], BASIS[22], BASIS[30]};
+    private static final float[] O1 = {BASIS[1], BASIS[9], BASIS[17], BASIS[25]};
+    private static final float[] O3 = {BASIS[3], BASIS[11], BASIS[19], BASIS[27]};
+    private static final float[] O5 = {BASIS[5], BASIS[13], BASIS[21], BASIS[29]};
+    private static final float[] O7 = {BASIS[7], BASIS[15], BASIS[23], BASIS[31]};
+
     private final float[] tmp = new float[64];
 
     /** In place: coefficients in natural order in, spatial samples (rounded) out. */
     void inverse(int[] block) {
         float[] t = tmp;
-        float[] b = BASIS;
         for (int r = 0; r < 64; r += 8) {
-            int c0 = block[r], c1 = block[r + 1], c2 = block[r + 2], c3 = block[r + 3];
-            int c4 = block[r + 4], c5 = block[r + 5], c6 = block[r + 6], c7 = block[r + 7];
-            if ((c1 | c2 | c3 | c4 | c5 | c6 | c7) == 0) {
-                float dc = c0 * b[0];
+            int x0 = block[r], x1 = block[r + 1], x2 = block[r + 2], x3 = block[r + 3];
+            int x4 = block[r + 4], x5 = block[r + 5], x6 = block[r + 6], x7 = block[r + 7];
+            if ((x1 | x2 | x3 | x4 | x5 | x6 | x7) == 0) {
+                float dc = x0 * DC;
                 for (int x = 0; x < 8; x++) {
                     t[r + x] = dc;
                 }
                 continue;
             }
-            for (int x = 0; x < 8; x++) {
-                int k = x * 8;
-                t[r + x] = c0 * b[k] + c1 * b[k + 1] + c2 * b[k + 2] + c3 * b[k + 3]
-                        + c4 * b[k + 4] + c5 * b[k + 5] + c6 * b[k + 6] + c7 * b[k + 7];
+            float d = x0 * DC;
+            for (int x = 0; x < 4; x++) {
+                float e = d + E2[x] * x2 + E4[x] * x4 + E6[x] * x6;
+                float o = O1[x] * x1 + O3[x] * x3 + O5[x] * x5 + O7[x] * x7;
+                t[r + x] = e + o;
+                t[r + 7 - x] = e - o;
             }
         }
-        for (int x = 0; x < 8; x++) {
-            float c0 = t[x], c1 = t[8 + x], c2 = t[16 + x], c3 = t[24 + x];
-            float c4 = t[32 + x], c5 = t[40 + x], c6 = t[48 + x], c7 = t[56 + x];
-            for (int y = 0; y < 8; y++) {
-                int k = y * 8;
-                float v = c0 * b[k] + c1 * b[k + 1] + c2 * b[k + 2] + c3 * b[k + 3]
-                        + c4 * b[k + 4] + c5 * b[k + 5] + c6 * b[k + 6] + c7 * b[k + 7];
-                block[k + x] = (int) Math.floor(v + 0.5f);
+        for (int c = 0; c < 8; c++) {
+            float x0 = t[c], x1 = t[8 + c], x2 = t[16 + c], x3 = t[24 + c];
+            float x4 = t[32 + c], x5 = t[40 + c], x6 = t[48 + c], x7 = t[56 + c];
+            float d = x0 * DC;
+            for (int y = 0; y < 4; y++) {
+                float e = d + E2[y] * x2 + E4[y] * x4 + E6[y] * x6;
+                float o = O1[y] * x1 + O3[y] * x3 + O5[y] * x5 + O7[y] * x7;
+                block[y * 8 + c] = (int) Math.floor(e + o + 0.5f);
+                block[(7 - y) * 8 + c] = (int) Math.floor(e - o + 0.5f);
             }
         }
     }

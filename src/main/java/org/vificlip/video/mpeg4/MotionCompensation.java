@@ -7,12 +7,17 @@ package org.vificlip.video.mpeg4;
  * which is what the standard's reference padding amounts to.
  */
 final class MotionCompensation {
-    /** Source window of (w+1) x (h+1) samples, row stride w+1. */
-    private final int[] window = new int[17 * 17];
+    /** Edge-clamped copy of a source window, used only when a vector points (partly) outside the plane. */
+    private final byte[] window = new byte[17 * 17];
     /** Horizontally filtered rows for the quarter-sample filter: (h+1) rows of w samples. */
     private final int[] horizontal = new int[17 * 16];
     /** MIRROR[w == 16 ? 1 : 0][i + 3]: index of tap i (-3..w+4) mirrored into 0..w, the block-edge rule of the filter. */
     private static final int[][] MIRROR = {mirror(8), mirror(16)};
+
+    // Where the (w+1) x (h+1) source window of the current block lives: the plane itself or `window`.
+    private byte[] src;
+    private int srcOff;
+    private int srcStride;
 
     private static int[] mirror(int w) {
         int[] m = new int[w + 8];
@@ -23,26 +28,26 @@ final class MotionCompensation {
         return m;
     }
 
-    /** Copies the (w+1) x (h+1) window at integer position (x0, y0), clamping coordinates into the plane. */
-    private void fetch(byte[] plane, int stride, int planeW, int planeH, int x0, int y0, int w, int h) {
+    /** Points src at the (w+1) x (h+1) window at (x0, y0), clamping coordinates into the plane if needed. */
+    private void locate(byte[] plane, int stride, int planeW, int planeH, int x0, int y0, int w, int h) {
         int sw = w + 1;
-        int[] win = window;
         if (x0 >= 0 && y0 >= 0 && x0 + sw <= planeW && y0 + h + 1 <= planeH) {
-            for (int r = 0, o = 0; r <= h; r++, o += sw) {
-                int s = (y0 + r) * stride + x0;
-                for (int c = 0; c < sw; c++) {
-                    win[o + c] = plane[s + c] & 0xFF;
-                }
-            }
+            src = plane;
+            srcOff = y0 * stride + x0;
+            srcStride = stride;
             return;
         }
+        byte[] win = window;
         for (int r = 0, o = 0; r <= h; r++, o += sw) {
             int yy = Math.min(Math.max(y0 + r, 0), planeH - 1) * stride;
             for (int c = 0; c < sw; c++) {
                 int xx = Math.min(Math.max(x0 + c, 0), planeW - 1);
-                win[o + c] = plane[yy + xx] & 0xFF;
+                win[o + c] = plane[yy + xx];
             }
         }
+        src = win;
+        srcOff = 0;
+        srcStride = sw;
     }
 
     /**
@@ -51,35 +56,39 @@ final class MotionCompensation {
      */
     void halfSample(byte[] plane, int stride, int planeW, int planeH, int x, int y, int dx, int dy,
                     int w, int h, int rounding, int[] dst, int dOff, int dStride) {
-        fetch(plane, stride, planeW, planeH, x, y, w, h);
-        int[] s = window;
-        int sw = w + 1;
+        locate(plane, stride, planeW, planeH, x, y, w, h);
+        byte[] s = src;
+        int ss = srcStride;
         if (dx == 0 && dy == 0) {
             for (int r = 0; r < h; r++) {
-                System.arraycopy(s, r * sw, dst, dOff + r * dStride, w);
+                int o = srcOff + r * ss, d = dOff + r * dStride;
+                for (int c = 0; c < w; c++) {
+                    dst[d + c] = s[o + c] & 0xFF;
+                }
             }
         } else if (dy == 0) {
             int add = 1 - rounding;
             for (int r = 0; r < h; r++) {
-                int o = r * sw, d = dOff + r * dStride;
+                int o = srcOff + r * ss, d = dOff + r * dStride;
                 for (int c = 0; c < w; c++) {
-                    dst[d + c] = (s[o + c] + s[o + c + 1] + add) >> 1;
+                    dst[d + c] = ((s[o + c] & 0xFF) + (s[o + c + 1] & 0xFF) + add) >> 1;
                 }
             }
         } else if (dx == 0) {
             int add = 1 - rounding;
             for (int r = 0; r < h; r++) {
-                int o = r * sw, d = dOff + r * dStride;
+                int o = srcOff + r * ss, d = dOff + r * dStride;
                 for (int c = 0; c < w; c++) {
-                    dst[d + c] = (s[o + c] + s[o + c + sw] + add) >> 1;
+                    dst[d + c] = ((s[o + c] & 0xFF) + (s[o + c + ss] & 0xFF) + add) >> 1;
                 }
             }
         } else {
             int add = 2 - rounding;
             for (int r = 0; r < h; r++) {
-                int o = r * sw, d = dOff + r * dStride;
+                int o = srcOff + r * ss, d = dOff + r * dStride;
                 for (int c = 0; c < w; c++) {
-                    dst[d + c] = (s[o + c] + s[o + c + 1] + s[o + c + sw] + s[o + c + sw + 1] + add) >> 2;
+                    dst[d + c] = ((s[o + c] & 0xFF) + (s[o + c + 1] & 0xFF) + (s[o + c + ss] & 0xFF)
+                            + (s[o + c + ss + 1] & 0xFF) + add) >> 2;
                 }
             }
         }
@@ -93,26 +102,28 @@ final class MotionCompensation {
      */
     void quarterSample(byte[] plane, int stride, int planeW, int planeH, int x, int y, int fx, int fy,
                        int w, int rounding, int[] dst, int dOff, int dStride) {
-        fetch(plane, stride, planeW, planeH, x, y, w, w);
-        int[] s = window;
-        int sw = w + 1;
+        locate(plane, stride, planeW, planeH, x, y, w, w);
+        byte[] s = src;
+        int ss = srcStride;
         int[] hp = horizontal;
         int[] mir = MIRROR[w == 16 ? 1 : 0];
         int lpAdd = 16 - rounding;
         int avgAdd = 1 - rounding;
         // Horizontal pass: w+1 rows of w samples each.
         for (int r = 0; r <= w; r++) {
-            int o = r * sw, d = r * w;
+            int o = srcOff + r * ss, d = r * w;
             if (fx == 0) {
-                System.arraycopy(s, o, hp, d, w);
+                for (int c = 0; c < w; c++) {
+                    hp[d + c] = s[o + c] & 0xFF;
+                }
                 continue;
             }
             for (int c = 0; c < w; c++) {
-                int lp = lowpass(s, o, 1, mir, c, lpAdd);
+                int lp = lowpassRow(s, o, mir, c, lpAdd);
                 if (fx == 1) {
-                    lp = (s[o + c] + lp + avgAdd) >> 1;
+                    lp = ((s[o + c] & 0xFF) + lp + avgAdd) >> 1;
                 } else if (fx == 3) {
-                    lp = (s[o + c + 1] + lp + avgAdd) >> 1;
+                    lp = ((s[o + c + 1] & 0xFF) + lp + avgAdd) >> 1;
                 }
                 hp[d + c] = lp;
             }
@@ -136,6 +147,16 @@ final class MotionCompensation {
                 dst[dOff + r * dStride + c] = v;
             }
         }
+    }
+
+    /** Half-sample value between taps i and i+1 of the row p[base + k], k = 0..w. */
+    private static int lowpassRow(byte[] p, int base, int[] mir, int i, int add) {
+        int m0 = p[base + mir[i + 3]] & 0xFF, m1 = p[base + mir[i + 4]] & 0xFF;
+        int a1 = p[base + mir[i + 2]] & 0xFF, b1 = p[base + mir[i + 5]] & 0xFF;
+        int a2 = p[base + mir[i + 1]] & 0xFF, b2 = p[base + mir[i + 6]] & 0xFF;
+        int a3 = p[base + mir[i]] & 0xFF, b3 = p[base + mir[i + 7]] & 0xFF;
+        int v = (20 * (m0 + m1) - 6 * (a1 + b1) + 3 * (a2 + b2) - (a3 + b3) + add) >> 5;
+        return v < 0 ? 0 : (v > 255 ? 255 : v);
     }
 
     /** Half-sample value between taps i and i+1 of the line p[base + k*step], k = 0..w. */

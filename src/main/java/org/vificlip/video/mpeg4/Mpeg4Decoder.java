@@ -26,11 +26,22 @@ public final class Mpeg4Decoder {
     static final byte MB_INTER4V = 2;
     static final byte MB_SKIPPED = 3;
 
+    private static final boolean DEBUG = Boolean.getBoolean("mpeg4.debug");
+
     private VideoObjectLayer vol;
+    /** Why the last VOL header was rejected; its VOPs fail with the same message. */
+    private String volProblem;
     private int mbWidth;
     private int mbHeight;
     private int mbCount;
     private boolean packedBitstream;
+    private int divxVersion = -1;
+    private int divxBuild = -1;
+    private int xvidBuild = -1;
+    private boolean bugQpelChroma;
+    private boolean bugQpelChroma2;
+    private boolean bugEdge;
+    private boolean bugDcClip;
     /** Packed bitstream: the second VOP of the previous chunk, decoded with the next chunk (as FFmpeg does). */
     private byte[] deferred;
 
@@ -73,6 +84,11 @@ public final class Mpeg4Decoder {
     // B-VOP motion vector predictors (forward x,y, backward x,y).
     private final int[] bPred = new int[4];
 
+    private boolean concealErrors;
+    private final List<String> concealedErrors = new ArrayList<>();
+    /** The first macroblock of the current VOP not yet completely decoded. */
+    private int failedMb;
+
     private final int[] qf = new int[64];
     private final int[] coef = new int[64];
     private final int[] pred = new int[384];
@@ -87,31 +103,48 @@ public final class Mpeg4Decoder {
     public Mpeg4Decoder() {
     }
 
-    /** Decoder-specific info (VOS/VO/VOL headers) from the container, e.g. AVI strf extradata. */
+    /**
+     * Decoder-specific info (VOS/VO/VOL headers) from the container, e.g. AVI strf extradata. Only the
+     * headers before the first VOP are read; a VOP in the data is ignored.
+     */
     public void configure(byte[] extradata) throws Mpeg4Exception {
         if (extradata == null || extradata.length == 0) {
             return;
         }
-        List<Yuv420Frame> none = new ArrayList<>();
-        walk(extradata, none, Integer.MAX_VALUE);
-        if (!none.isEmpty()) {
-            // Extradata holding a VOP: keep its picture for the next decode call's output.
-            throw new Mpeg4Exception("decoder configuration data contains a picture");
+        try {
+            walk(extradata, new ArrayList<>(), 0);
+        } catch (RuntimeException e) {
+            throw new Mpeg4Exception("corrupt MPEG-4 decoder configuration (" + e + ")", e);
         }
     }
 
     /**
      * Feeds one chunk: VOL headers and 0, 1 or 2 VOPs. Returns the pictures that became ready, in
-     * presentation order. Non-coded VOPs produce no picture.
+     * presentation order. Non-coded VOPs (N-VOPs, placeholder chunks) produce no picture; neither does a
+     * B-VOP without two reference pictures (after a seek into an open GOP), as in FFmpeg.
+     *
+     * <p>In a DivX "packed bitstream" (user data "DivX...p", written by DivX 5 and Xvid with B-frames) the
+     * second VOP of a chunk is decoded with the next chunk, in place of that chunk's own VOP if it is a
+     * lone I/B-VOP, exactly as FFmpeg does, so frame counts and numbers equal FFmpeg's (which never decodes
+     * the VOP still pending at the end of the stream). Chunks holding a single VOP each are decoded at once.
      */
     public List<Yuv420Frame> decode(byte[] chunk) throws Mpeg4Exception {
         List<Yuv420Frame> out = new ArrayList<>(2);
         if (chunk == null || chunk.length == 0) {
             return out; // zero-length AVI chunks are dropped frames / placeholders
         }
+        try {
+            decodeChunk(chunk, out);
+        } catch (RuntimeException e) {
+            throw new Mpeg4Exception("corrupt MPEG-4 data (" + e + ")", e);
+        }
+        return out;
+    }
+
+    private void decodeChunk(byte[] chunk, List<Yuv420Frame> out) throws Mpeg4Exception {
         if (!packedBitstream) {
             walk(chunk, out, Integer.MAX_VALUE);
-            return out;
+            return;
         }
         // DivX "packed bitstream": FFmpeg (the reference) decodes one VOP per chunk and defers a second I/B-VOP
         // of a chunk to the next call, decoding it in place of that chunk. We do the same so that frame counts
@@ -133,7 +166,6 @@ public final class Mpeg4Decoder {
                 deferred = deferrableVop(chunk, after);
             }
         }
-        return out;
     }
 
     /** The first VOP at or after `from` if it is an I- or B-VOP (what FFmpeg defers), else null. */
@@ -154,6 +186,20 @@ public final class Mpeg4Decoder {
             held = null;
         }
         return out;
+    }
+
+    /**
+     * With concealment on, a damaged VOP no longer throws: the macroblocks from the damage on are copied
+     * from the reference picture (as FFmpeg's error concealment roughly does) and the picture is output;
+     * {@link #concealedErrors()} lists what was concealed. Off by default.
+     */
+    public void setConcealErrors(boolean conceal) {
+        this.concealErrors = conceal;
+    }
+
+    /** The problems concealed so far (see {@link #setConcealErrors}). */
+    public List<String> concealedErrors() {
+        return concealedErrors;
     }
 
     /** Forgets reference pictures (before decoding again from a key frame); the VOL stays. */
@@ -199,7 +245,7 @@ public final class Mpeg4Decoder {
                 } else if (code == 0xB6) {
                     vops.add(summarize(chunk, p + 4, end, timeBits));
                 }
-            } catch (Mpeg4Exception e) {
+            } catch (Mpeg4Exception | RuntimeException e) {
                 if (code == 0xB6) {
                     vops.add(new VopSummary('?', false));
                 }
@@ -275,12 +321,21 @@ public final class Mpeg4Decoder {
             int end = next < 0 ? data.length : next;
             BitReader bits = new BitReader(data, p + 4, end);
             if (code >= 0x20 && code <= 0x2F) {
-                setVol(VideoObjectLayer.parse(bits));
+                try {
+                    setVol(VideoObjectLayer.parse(bits));
+                    volProblem = null;
+                } catch (Mpeg4Exception e) {
+                    volProblem = e.getMessage();
+                    throw e;
+                }
             } else if (code == 0xB2) {
                 userData(data, p + 4, end);
             } else if (code == 0xB3) {
                 groupOfVop(bits);
             } else if (code == 0xB6) {
+                if (volProblem != null) {
+                    throw new Mpeg4Exception(volProblem);
+                }
                 if (vol == null) {
                     throw new Mpeg4Exception("VOP before any VOL header (missing decoder configuration?)");
                 }
@@ -289,12 +344,8 @@ public final class Mpeg4Decoder {
                 }
                 decodeVop(bits, out);
                 vops++;
-            } else if (code > 0xB6 && code < 0xC6 || code == 0xB1) {
-                // Reserved / end codes are ignored; so are VOS (B0), VO (B5, 00-1F) headers.
-                if (code != 0xB1) {
-                    throw new Mpeg4Exception(String.format("unsupported MPEG-4 start code 0x%02X", code));
-                }
             }
+            // Other start codes (VOS B0, VO 00-1F and B5, end of sequence B1, reserved) carry nothing we need.
             p = next;
         }
         return -1;
@@ -323,17 +374,41 @@ public final class Mpeg4Decoder {
         }
     }
 
+    /**
+     * User data names the encoder: DivX ("DivX503b1393p", 'p' = packed bitstream) and Xvid ("XviD0050").
+     * FFmpeg, our reference, works around known bugs of old encoder builds; we follow it.
+     */
     private void userData(byte[] data, int start, int end) {
-        String text = new String(data, start, Math.min(end - start, 64), StandardCharsets.ISO_8859_1).trim();
-        if (text.startsWith("DivX")) {
-            int e = text.length();
-            while (e > 0 && text.charAt(e - 1) == '\0') {
-                e--;
-            }
-            if (e > 0 && text.charAt(e - 1) == 'p') {
-                packedBitstream = true;
-            }
+        String text = new String(data, start, Math.min(end - start, 64), StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher divx = DIVX_USER_DATA.matcher(text);
+        if (divx.lookingAt()) {
+            divxVersion = parseSmall(divx.group(1));
+            divxBuild = parseSmall(divx.group(2));
+            packedBitstream = "p".equals(divx.group(3));
         }
+        java.util.regex.Matcher xvid = XVID_USER_DATA.matcher(text);
+        if (xvid.lookingAt()) {
+            xvidBuild = parseSmall(xvid.group(1));
+        }
+    }
+
+    private static int parseSmall(String digits) {
+        return digits.length() > 6 ? 999999 : Integer.parseInt(digits);
+    }
+
+    private static final java.util.regex.Pattern DIVX_USER_DATA =
+            java.util.regex.Pattern.compile("DivX(\\d+)(?:Build|b)(\\d+)(p?)");
+    private static final java.util.regex.Pattern XVID_USER_DATA = java.util.regex.Pattern.compile("XviD(\\d+)");
+
+    /** FFmpeg's FF_BUG_* auto-detection (ff_mpeg4_workaround_bugs) for the encoders we meet. */
+    private void updateWorkarounds() {
+        boolean xvid = xvidBuild >= 0;
+        int divx = xvid ? -1 : divxVersion; // an Xvid stream with a DivX packed marker is Xvid
+        int build = xvid ? -1 : divxBuild;
+        bugQpelChroma2 = divx > 502 && build < 1814;
+        bugQpelChroma = (divx >= 500 && build < 1814) || (xvid && xvidBuild <= 1);
+        bugEdge = xvid && xvidBuild <= 12;
+        bugDcClip = xvid && xvidBuild <= 32;
     }
 
     private void groupOfVop(BitReader bits) throws Mpeg4Exception {
@@ -356,6 +431,9 @@ public final class Mpeg4Decoder {
             moduloTimeBase++;
         }
         br.marker("VOP header");
+        if ((br.peek(vol.timeIncrementBits + 1) & 1) == 0) {
+            guessTimeIncrementBits(type);
+        }
         int increment = br.read(vol.timeIncrementBits);
         br.marker("VOP header");
         boolean coded = br.readBit();
@@ -374,9 +452,12 @@ public final class Mpeg4Decoder {
             return;
         }
         if (type == VOP_S) {
-            throw new Mpeg4Exception("sprite (S) VOPs are not supported");
+            throw new Mpeg4Exception(vol.spriteEnable == 2
+                    ? "GMC sprite VOPs (sprite_enable=2) are not supported (S-VOP " + vopIndex + ")"
+                    : "S-VOP " + vopIndex + " in a VOL without sprites");
         }
         vopType = type;
+        updateWorkarounds();
         rounding = type == VOP_P ? br.read(1) : 0;
         intraDcThreshold = Mpeg4Tables.INTRA_DC_THRESHOLD[br.read(3)];
         quant = br.read(5);
@@ -401,15 +482,28 @@ public final class Mpeg4Decoder {
                 return; // time stamps out of order: FFmpeg drops such B-VOPs too
             }
         } else if (type == VOP_P && backward == null) {
-            return; // P-VOP without a reference (decoding started after a key frame was lost)
+            // P-VOP without a reference (stream starts without a key frame): FFmpeg predicts from a gray
+            // picture and shows the result; so do we, to keep frame numbers equal.
+            backward = Picture.gray(mbWidth, mbHeight);
+        }
+        if (DEBUG) {
+            System.err.printf("VOP %d %c q=%d fF=%d fB=%d rnd=%d dcthr=%d pp=%d pb=%d%n", vopIndex, VOP_LETTER[type],
+                    quant, fcodeForward, fcodeBackward, rounding, intraDcThreshold, ppTime, pbTime);
         }
         cur = new Picture(mbWidth, mbHeight);
         try {
             decodeMacroblocks();
-        } catch (Mpeg4Exception e) {
-            throw new Mpeg4Exception(e.getMessage() + " in " + VOP_LETTER[type] + "-VOP " + vopIndex, e);
-        } catch (RuntimeException e) {
-            throw new Mpeg4Exception("corrupt " + VOP_LETTER[type] + "-VOP " + vopIndex + " (" + e + ")", e);
+        } catch (Mpeg4Exception | RuntimeException e) {
+            String problem = e instanceof Mpeg4Exception ? e.getMessage() + " in " + VOP_LETTER[type] + "-VOP " + vopIndex
+                    : "corrupt " + VOP_LETTER[type] + "-VOP " + vopIndex + " (" + e + ")";
+            if (!concealErrors) {
+                throw new Mpeg4Exception(problem, e);
+            }
+            // Like FFmpeg: keep what was decoded, fill the rest from the reference, show the picture.
+            concealedErrors.add(problem);
+            for (int mb = failedMb; mb < mbCount; mb++) {
+                conceal(mb);
+            }
         }
         if (type == VOP_B) {
             out.add(cur.frame(vol.width, vol.height));
@@ -426,12 +520,22 @@ public final class Mpeg4Decoder {
 
     private void decodeMacroblocks() throws Mpeg4Exception {
         packet = ++packetCounter;
+        failedMb = 0;
         Arrays.fill(bPred, 0);
         int mb = 0;
         while (mb < mbCount) {
             if (!vol.resyncMarkerDisabled && mb > 0 && atResyncMarker()) {
-                mb = videoPacketHeader(mb);
+                // A B-macroblock whose co-located one was skipped takes no bits, so the marker of a packet
+                // starting later is already in the stream: decode such macroblocks first (as FFmpeg does).
+                boolean skipsAhead = vopType == VOP_B && backward.mode[mb] == MB_SKIPPED && packetStart() > mb;
+                if (!skipsAhead) {
+                    int next = videoPacketHeader(mb);
+                    for (; mb < next; mb++) {
+                        conceal(mb);
+                    }
+                }
             }
+            failedMb = mb; // from here on nothing is decoded yet, should this macroblock fail
             int mbx = mb % mbWidth;
             int mby = mb / mbWidth;
             if (mbx == 0) {
@@ -444,10 +548,46 @@ public final class Mpeg4Decoder {
                     case VOP_P -> pMacroblock(mb, mbx, mby);
                     default -> bMacroblock(mb, mbx, mby);
                 }
-            } catch (Mpeg4Exception e) {
+            } catch (Mpeg4Exception | RuntimeException e) {
                 throw new Mpeg4Exception("corrupt macroblock at (" + mbx + "," + mby + "): " + e.getMessage(), e);
             }
             mb++;
+        }
+    }
+
+    /** A macroblock a video packet skipped over (damaged stream): copied from the reference, if any. */
+    private void conceal(int mb) {
+        int mbx = mb % mbWidth;
+        int mby = mb / mbWidth;
+        mbPacket[mb] = -1;
+        mbIntra[mb] = false;
+        cur.setMode(mb, MB_INTER);
+        cur.setVectors(mbx, mby, 0, 0);
+        Picture ref = vopType == VOP_B ? forward : backward;
+        if (ref == null) {
+            Arrays.fill(pred, 128);
+        } else {
+            Arrays.fill(mvx, 0);
+            Arrays.fill(mvy, 0);
+            predict(ref, mbx, mby, mvx, mvy, false, 0, pred);
+        }
+        cur.putMacroblock(mbx, mby, pred);
+    }
+
+    /**
+     * The marker after vop_time_increment is missing: the VOL's length for it is wrong (or the VOL is not
+     * this stream's). Like FFmpeg, find the length after which the next header bits look right: marker,
+     * vop_coded=1, (rounding_type,) intra_dc_vlc_thr=0.
+     */
+    private void guessTimeIncrementBits(int type) {
+        for (int bits = 1; bits < 16; bits++) {
+            boolean fits = type == VOP_P
+                    ? (br.peek(bits + 6) & 0x37) == 0x30
+                    : (br.peek(bits + 5) & 0x1F) == 0x18;
+            if (fits) {
+                vol.timeIncrementBits = bits;
+                return;
+            }
         }
     }
 
@@ -471,17 +611,33 @@ public final class Mpeg4Decoder {
         return br.peek(total) == expect;
     }
 
+    private int macroblockNumberBits() {
+        return mbCount <= 1 ? 1 : 32 - Integer.numberOfLeadingZeros(mbCount - 1);
+    }
+
+    /** The macroblock_number of the video packet header at the current position (after atResyncMarker). */
+    private int packetStart() {
+        int saved = br.position();
+        try {
+            br.skip(8 - (br.position() & 7) + resyncZeros() + 1);
+            return br.read(macroblockNumberBits());
+        } catch (Mpeg4Exception e) {
+            return -1;
+        } finally {
+            br.seek(saved);
+        }
+    }
+
     private int videoPacketHeader(int currentMb) throws Mpeg4Exception {
         br.skip(8 - (br.position() & 7) + resyncZeros() + 1);
-        int mbNumBits = mbCount <= 1 ? 1 : 32 - Integer.numberOfLeadingZeros(mbCount - 1);
-        int mb = br.read(mbNumBits);
+        int mb = br.read(macroblockNumberBits());
         if (mb < currentMb || mb >= mbCount) {
             throw new Mpeg4Exception("video packet header with macroblock number " + mb + " (expected "
-                    + currentMb + ".." + (mbCount - 1) + ") in VOP " + vopIndex);
+                    + currentMb + ".." + (mbCount - 1) + ")");
         }
         quant = br.read(5);
         if (quant == 0) {
-            throw new Mpeg4Exception("video packet with quantiser 0 in VOP " + vopIndex);
+            throw new Mpeg4Exception("video packet with quantiser 0");
         }
         if (br.readBit()) { // header_extension_code: repeats VOP header fields we already have
             while (br.readBit()) {
@@ -528,13 +684,14 @@ public final class Mpeg4Decoder {
         }
         boolean acPred = br.readBit();
         int cbpy = Mpeg4Tables.CBPY.decode(br);
+        // intra_dc_vlc_thr is compared with the running QP, i.e. before this macroblock's dquant.
+        boolean useDcVlc = quant < intraDcThreshold;
         if (dquant) {
             updateQuant(DQUANT[br.read(2)]);
         }
         int cbp = (cbpy << 2) | cbpc;
         mbIntra[mb] = true;
         mbQuant[mb] = quant;
-        boolean useDcVlc = quant < intraDcThreshold;
         for (int n = 0; n < 6; n++) {
             boolean coded = (cbp & (32 >> n)) != 0;
             intraBlock(n, mbx, mby, acPred, useDcVlc, coded);
@@ -602,7 +759,7 @@ public final class Mpeg4Decoder {
         int predDc = fromAbove ? dcC : dcA;
         q[0] += (predDc + (dcScale >> 1)) / dcScale;
         int dc = q[0] * dcScale;
-        dcStore[self] = Math.min(Math.max(dc, 0), 2047);
+        dcStore[self] = dc < 0 ? 0 : (dc > 2047 && !bugDcClip ? 2047 : dc);
 
         if (acPred) {
             if (fromAbove) {
@@ -980,8 +1137,11 @@ public final class Mpeg4Decoder {
      * and 320), with one vector (v[0]) or four (fourV).
      */
     private void predict(Picture ref, int mbx, int mby, int[] vx, int[] vy, boolean fourV, int rnd, int[] dst) {
-        int lw = mbWidth * 16;
-        int lh = mbHeight * 16;
+        int stride = mbWidth * 16;
+        // Vectors may point outside the picture; samples there repeat the edge of the macroblock-aligned
+        // picture (old Xvid builds: of the visible picture).
+        int lw = bugEdge ? vol.width : stride;
+        int lh = bugEdge ? vol.height : mbHeight * 16;
         boolean qpel = vol.quarterSample;
         int cmx;
         int cmy;
@@ -989,12 +1149,12 @@ public final class Mpeg4Decoder {
             int mx = vx[0];
             int my = vy[0];
             if (qpel) {
-                mc.quarterSample(ref.y, lw, lw, lh, mbx * 16 + (mx >> 2), mby * 16 + (my >> 2), mx & 3, my & 3,
+                mc.quarterSample(ref.y, stride, lw, lh, mbx * 16 + (mx >> 2), mby * 16 + (my >> 2), mx & 3, my & 3,
                         16, rnd, dst, 0, 16);
-                mx /= 2;
-                my /= 2;
+                mx = qpelChromaHalf(mx);
+                my = qpelChromaHalf(my);
             } else {
-                mc.halfSample(ref.y, lw, lw, lh, mbx * 16 + (mx >> 1), mby * 16 + (my >> 1), mx & 1, my & 1,
+                mc.halfSample(ref.y, stride, lw, lh, mbx * 16 + (mx >> 1), mby * 16 + (my >> 1), mx & 1, my & 1,
                         16, 16, rnd, dst, 0, 16);
             }
             cmx = (mx >> 1) | (mx & 1);
@@ -1009,12 +1169,12 @@ public final class Mpeg4Decoder {
                 int by = mby * 16 + (k >> 1) * 8;
                 int off = (k >> 1) * 128 + (k & 1) * 8;
                 if (qpel) {
-                    mc.quarterSample(ref.y, lw, lw, lh, bx + (mx >> 2), by + (my >> 2), mx & 3, my & 3,
+                    mc.quarterSample(ref.y, stride, lw, lh, bx + (mx >> 2), by + (my >> 2), mx & 3, my & 3,
                             8, rnd, dst, off, 16);
                     sx += mx / 2;
                     sy += my / 2;
                 } else {
-                    mc.halfSample(ref.y, lw, lw, lh, bx + (mx >> 1), by + (my >> 1), mx & 1, my & 1,
+                    mc.halfSample(ref.y, stride, lw, lh, bx + (mx >> 1), by + (my >> 1), mx & 1, my & 1,
                             8, 8, rnd, dst, off, 16);
                     sx += mx;
                     sy += my;
@@ -1023,12 +1183,26 @@ public final class Mpeg4Decoder {
             cmx = Mpeg4Tables.CHROMA_ROUND_16[sx & 15] + ((sx >> 3) & ~1);
             cmy = Mpeg4Tables.CHROMA_ROUND_16[sy & 15] + ((sy >> 3) & ~1);
         }
-        int cw = mbWidth * 8;
-        int ch = mbHeight * 8;
+        int cstride = mbWidth * 8;
+        int cw = lw >> 1;
+        int ch = lh >> 1;
         int cx = mbx * 8 + (cmx >> 1);
         int cy = mby * 8 + (cmy >> 1);
-        mc.halfSample(ref.u, cw, cw, ch, cx, cy, cmx & 1, cmy & 1, 8, 8, rnd, dst, 256, 8);
-        mc.halfSample(ref.v, cw, cw, ch, cx, cy, cmx & 1, cmy & 1, 8, 8, rnd, dst, 320, 8);
+        mc.halfSample(ref.u, cstride, cw, ch, cx, cy, cmx & 1, cmy & 1, 8, 8, rnd, dst, 256, 8);
+        mc.halfSample(ref.v, cstride, cw, ch, cx, cy, cmx & 1, cmy & 1, 8, 8, rnd, dst, 320, 8);
+    }
+
+    private static final int[] QPEL_CHROMA2_ROUND = {0, 0, 1, 1, 0, 0, 0, 1};
+
+    /** A quarter-sample luma vector component in half samples, for the chroma vector (with DivX/Xvid bugs). */
+    private int qpelChromaHalf(int v) {
+        if (bugQpelChroma2) {
+            return (v >> 1) + QPEL_CHROMA2_ROUND[v & 7];
+        }
+        if (bugQpelChroma) {
+            return (v >> 1) | (v & 1);
+        }
+        return v / 2;
     }
 
     /** Adds the coded residual blocks of cbp (bit 5 = block 0) to the prediction and stores the macroblock. */
@@ -1157,6 +1331,14 @@ public final class Mpeg4Decoder {
             }
             putPrediction(4, mbx, mby, p, 256, 8);
             putPrediction(5, mbx, mby, p, 320, 8);
+        }
+
+        static Picture gray(int mbWidth, int mbHeight) {
+            Picture p = new Picture(mbWidth, mbHeight);
+            Arrays.fill(p.y, (byte) 128);
+            Arrays.fill(p.u, (byte) 128);
+            Arrays.fill(p.v, (byte) 128);
+            return p;
         }
 
         Yuv420Frame frame(int width, int height) {

@@ -13,6 +13,8 @@ final class VideoObjectLayer {
     final int[] interMatrix = Mpeg4Tables.DEFAULT_NON_INTRA_MATRIX.clone();
     boolean quarterSample;
     boolean resyncMarkerDisabled;
+    /** 0 none, 2 GMC (1 static sprites is rejected). */
+    int spriteEnable;
 
     static VideoObjectLayer parse(BitReader br) throws Mpeg4Exception {
         VideoObjectLayer vol = new VideoObjectLayer();
@@ -76,12 +78,13 @@ final class VideoObjectLayer {
             throw new Mpeg4Exception("interlaced VOL not supported");
         }
         br.skip(1); // obmc_disable
-        int spriteEnable = vol.verid == 1 ? br.read(1) : br.read(2);
-        if (spriteEnable == 2) {
-            throw new Mpeg4Exception("GMC sprite VOPs (sprite_enable=2) are not supported");
+        vol.spriteEnable = vol.verid == 1 ? br.read(1) : br.read(2);
+        if (vol.spriteEnable == 1 || vol.spriteEnable == 3) {
+            throw new Mpeg4Exception("static sprite VOL (sprite_enable=" + vol.spriteEnable + ") not supported");
         }
-        if (spriteEnable != 0) {
-            throw new Mpeg4Exception("static sprite VOL (sprite_enable=" + spriteEnable + ") not supported");
+        if (vol.spriteEnable == 2) {
+            // GMC: only its S-VOPs need global motion compensation (rejected there); I/P/B-VOPs decode as usual.
+            br.skip(6 + 2 + 1); // no_of_sprite_warping_points, sprite_warping_accuracy, sprite_brightness_change
         }
         if (br.readBit()) { // not_8_bit
             int quantPrecision = br.read(4);
