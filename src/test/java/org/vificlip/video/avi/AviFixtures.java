@@ -2,6 +2,7 @@ package org.vificlip.video.avi;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.vificlip.data.NpyFile;
 import org.vificlip.video.RgbFrame;
 
 import java.io.ByteArrayOutputStream;
@@ -10,13 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Test helpers: the video fixtures (FFmpeg's frames), frame comparison, and an AVI writer for variants. */
 final class AviFixtures {
@@ -43,33 +40,18 @@ final class AviFixtures {
         return indices;
     }
 
-    /** A uint8 .npy array: its shape and bytes (C order). */
-    record Npy(int[] shape, byte[] data) {
-    }
-
-    static Npy readUint8Npy(Path file) throws IOException {
-        byte[] b = Files.readAllBytes(file);
-        int headerLength = (b[8] & 0xFF) | (b[9] & 0xFF) << 8;
-        String header = new String(b, 10, headerLength, StandardCharsets.ISO_8859_1);
-        assertTrue(header.contains("'|u1'"), "expected uint8 npy: " + header);
-        Matcher m = Pattern.compile("'shape': \\(([^)]*)\\)").matcher(header);
-        assertTrue(m.find(), header);
-        String[] parts = m.group(1).split(",");
-        List<Integer> shape = new ArrayList<>();
-        for (String p : parts) {
-            if (!p.isBlank()) {
-                shape.add(Integer.parseInt(p.trim()));
-            }
-        }
-        byte[] data = new byte[b.length - 10 - headerLength];
-        System.arraycopy(b, 10 + headerLength, data, 0, data.length);
-        return new Npy(shape.stream().mapToInt(Integer::intValue).toArray(), data);
+    /** A uint8 [N,H,W,3] .npy array of FFmpeg's frames. */
+    static NpyFile.Array readFrames(Path file) throws IOException {
+        NpyFile.Array array = NpyFile.read(file);
+        assertEquals("|u1", array.dtype(), file + " dtype");
+        assertEquals(4, array.shape().length, file + " rank");
+        return array;
     }
 
     /** PSNR in dB and mean absolute difference of a frame against frame {@code i} of an [N,H,W,3] array. */
-    static double[] compare(RgbFrame frame, Npy expected, int i) {
-        int h = expected.shape()[1];
-        int w = expected.shape()[2];
+    static double[] compare(RgbFrame frame, NpyFile.Array expected, int i) {
+        int h = (int) expected.shape()[1];
+        int w = (int) expected.shape()[2];
         assertEquals(w, frame.width(), "width");
         assertEquals(h, frame.height(), "height");
         int size = w * h * 3;
@@ -77,7 +59,7 @@ final class AviFixtures {
         double sumAbs = 0;
         byte[] rgb = frame.rgb();
         for (int j = 0; j < size; j++) {
-            int d = (rgb[j] & 0xFF) - (expected.data()[i * size + j] & 0xFF);
+            int d = (rgb[j] & 0xFF) - (expected.bytes()[i * size + j] & 0xFF);
             sumSq += d * d;
             sumAbs += Math.abs(d);
         }

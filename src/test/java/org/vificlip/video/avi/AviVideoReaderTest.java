@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vificlip.data.NpyFile;
 import org.vificlip.video.RgbFrame;
 import org.vificlip.video.VideoReader;
 import org.vificlip.video.VideoReaders;
@@ -29,7 +30,7 @@ class AviVideoReaderTest {
 
     private static void assertFramesMatch(String name, int[] indices, List<RgbFrame> frames, int[] npyRows)
             throws IOException {
-        Npy expected = readUint8Npy(dir().resolve(name.replace(".avi", ".frames_rgb.npy")));
+        NpyFile.Array expected = readFrames(dir().resolve(name.replace(".avi", ".frames_rgb.npy")));
         assertEquals(indices.length, frames.size());
         for (int i = 0; i < indices.length; i++) {
             double[] m = compare(frames.get(i), expected, npyRows[i]);
