@@ -36,7 +36,7 @@ public final class SampleCommand implements Command {
     public Options options() {
         Options o = new Options();
         o.addOption(Option.builder().longOpt("video").hasArg().argName("FILE")
-                .desc("video file (MP4/MOV H.264) or folder of frames (required)").build());
+                .desc("video file (MP4/MOV H.264, AVI MPEG-4 Part 2/Xvid/DivX) or folder of frames (required)").build());
         o.addOption(Option.builder().longOpt("out").hasArg().argName("FILE.npy").desc("output .npy file (required)").build());
         o.addOption(Option.builder().longOpt("frames").hasArg().argName("T").desc("frames to sample (default 8)").build());
         o.addOption(Option.builder().longOpt("size").hasArg().argName("S").desc("crop size (default 224)").build());

@@ -1,6 +1,7 @@
 package org.vificlip.video;
 
 import org.vificlip.BadInputException;
+import org.vificlip.video.avi.AviFormat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ public final class VideoReaders {
         return List.of(
                 // formats are registered here, one line each
                 new Mp4H264Format(),
-                new org.vificlip.video.avi.AviFormat(),
+                new AviFormat(),
                 new FrameFolderFormat()
         );
     }
