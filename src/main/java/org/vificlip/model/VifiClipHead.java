@@ -40,7 +40,8 @@ final class VifiClipHead {
 
     /** @param targets [B, C], each row a distribution over the classes → mean cross-entropy, a scalar */
     SDVariable crossEntropy(SameDiff sd, SDVariable logits, SDVariable targets) {
-        SDVariable logProbs = sd.nn.logSoftmax(logits, 1);
+        // the no-axis form (last axis): M2.1 cannot clone logSoftmax(x, axis) for its gradient graph
+        SDVariable logProbs = sd.nn.logSoftmax(logits);
         return sd.mean(targets.mul(logProbs).sum(1)).neg();
     }
 
