@@ -31,6 +31,8 @@ public final class ClipModel {
     public static final String FRAMES = "frames";
     public static final String TOKEN_EMBEDDINGS = "token_embeddings";
     public static final String END_TOKEN = "end_token";
+    public static final String CAUSAL_MASK = "causal_mask";
+    public static final String POSITIONS = "positions";
     public static final String TARGETS = "targets";
     /** Outputs. */
     public static final String FRAME_FEATURES = "frame_features";
@@ -42,13 +44,13 @@ public final class ClipModel {
     private final ClipConfig config;
     private final SameDiff sd;
     private final ClipParameters parameters;
-    private final TokenEmbedding tokenEmbedding;
+    private final TextInputs textInputs;
 
-    private ClipModel(ClipConfig config, SameDiff sd, ClipParameters parameters, TokenEmbedding tokenEmbedding) {
+    private ClipModel(ClipConfig config, SameDiff sd, ClipParameters parameters, TextInputs textInputs) {
         this.config = config;
         this.sd = sd;
         this.parameters = parameters;
-        this.tokenEmbedding = tokenEmbedding;
+        this.textInputs = textInputs;
     }
 
     /**
@@ -67,21 +69,24 @@ public final class ClipModel {
 
         SDVariable frames = sd.placeHolder(FRAMES, DataType.FLOAT, -1, -1, 3, s, s);
         SDVariable images = sd.reshape(frames, -1, 3, s, s);
-        SDVariable frameFeatures = new VisionTransformer(params, config).forward(sd, images).rename(FRAME_FEATURES);
+        SDVariable frameFeatures = new VisionTransformer(sd, params, config).forward(sd, images).rename(FRAME_FEATURES);
         VifiClipHead head = new VifiClipHead(params, config);
         SDVariable videoFeatures = head.poolOverTime(sd, frames, frameFeatures).rename(VIDEO_FEATURES);
 
-        SDVariable tokens = sd.placeHolder(TOKEN_EMBEDDINGS, DataType.FLOAT, -1, config.contextLength(), config.textWidth());
-        SDVariable endToken = sd.placeHolder(END_TOKEN, DataType.FLOAT, -1, config.contextLength());
-        SDVariable textFeatures = new TextTransformer(sd, params, config).forward(sd, tokens, endToken).rename(TEXT_FEATURES);
+        SDVariable tokens = sd.placeHolder(TOKEN_EMBEDDINGS, DataType.FLOAT, -1, -1, config.textWidth());
+        SDVariable endToken = sd.placeHolder(END_TOKEN, DataType.FLOAT, -1, -1);
+        SDVariable causalMask = sd.placeHolder(CAUSAL_MASK, DataType.FLOAT, -1, -1);
+        SDVariable positions = sd.placeHolder(POSITIONS, DataType.FLOAT, -1, config.contextLength());
+        SDVariable textFeatures = new TextTransformer(params, config)
+                .forward(sd, tokens, endToken, causalMask, positions).rename(TEXT_FEATURES);
 
         SDVariable logits = head.logits(sd, videoFeatures, textFeatures).rename(LOGITS);
         SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, -1);
         head.crossEntropy(sd, logits, targets).rename(LOSS);
         sd.setLossVariables(LOSS);
 
-        TokenEmbedding embedding = new TokenEmbedding(weights.get(ClipParameters.TOKEN_EMBEDDING), config.contextLength());
-        return new ClipModel(config, sd, params, embedding);
+        TextInputs textInputs = new TextInputs(weights.get(ClipParameters.TOKEN_EMBEDDING), config.contextLength());
+        return new ClipModel(config, sd, params, textInputs);
     }
 
     public ClipConfig config() {
@@ -182,18 +187,11 @@ public final class ClipModel {
 
     /** The text tower's placeholders for these prompts (token embeddings looked up here). */
     public Map<String, INDArray> textInputs(int[][] tokens) {
-        Map<String, INDArray> inputs = new HashMap<>();
-        inputs.put(TOKEN_EMBEDDINGS, tokenEmbedding.embed(tokens));
-        inputs.put(END_TOKEN, tokenEmbedding.endTokenOneHot(tokens));
-        return inputs;
+        return textInputs.prepare(tokens);
     }
 
-    /** Runs the graph for the given outputs, detached from SameDiff's workspace arrays. */
     private Map<String, INDArray> run(Map<String, INDArray> inputs, String... outputs) {
-        Map<String, INDArray> out = sd.output(inputs, outputs);
-        Map<String, INDArray> copy = new HashMap<>();
-        out.forEach((k, v) -> copy.put(k, v));
-        return copy;
+        return sd.output(inputs, outputs);
     }
 
     private void requireFrames(INDArray frames) {

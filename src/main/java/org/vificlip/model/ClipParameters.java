@@ -18,7 +18,7 @@ import java.util.Map;
  * optimiser state come back under the names the checkpoints use.
  * <p>
  * {@code token_embedding.weight} is the one exception: it stays a plain array looked up outside the
- * graph ({@link TokenEmbedding}) because ND4J M2.1 cannot differentiate a gather and ViFi-CLIP does
+ * graph ({@link TextInputs}) because ND4J M2.1 cannot differentiate a gather and ViFi-CLIP does
  * not train it anyway.
  */
 final class ClipParameters {

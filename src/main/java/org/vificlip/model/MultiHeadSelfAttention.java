@@ -15,20 +15,21 @@ final class MultiHeadSelfAttention {
     private final Linear outProj;
     private final int width;
     private final int heads;
-    private final int tokens;
+    private final SequenceShape sequence;
     private final SDVariable mask;
 
     /**
-     * @param prefix e.g. {@code transformer.resblocks.0.attn.}
-     * @param tokens sequence length (fixed per tower: patches + class token, or the context length)
-     * @param mask   additive [tokens, tokens] mask, or null
+     * @param prefix   e.g. {@code transformer.resblocks.0.attn.}
+     * @param sequence how the [N·L, W] stream splits into sequences
+     * @param mask     additive [L, L] mask, or null
      */
-    MultiHeadSelfAttention(ClipParameters params, String prefix, int width, int heads, int tokens, SDVariable mask) {
+    MultiHeadSelfAttention(ClipParameters params, String prefix, int width, int heads, SequenceShape sequence,
+                           SDVariable mask) {
         this.inProj = new Linear(params.get(prefix + "in_proj_weight"), params.get(prefix + "in_proj_bias"));
         this.outProj = new Linear(params, prefix + "out_proj.");
         this.width = width;
         this.heads = heads;
-        this.tokens = tokens;
+        this.sequence = sequence;
         this.mask = mask;
     }
 
@@ -51,6 +52,6 @@ final class MultiHeadSelfAttention {
 
     /** [N·L, W] → [N, H, L, D] */
     private SDVariable splitHeads(SameDiff sd, SDVariable x, int headDim) {
-        return sd.permute(sd.reshape(x, -1, tokens, heads, headDim), 0, 2, 1, 3);
+        return sd.permute(sd.reshape(x, sequence.split(heads, headDim)), 0, 2, 1, 3);
     }
 }

@@ -12,9 +12,10 @@ final class ResidualAttentionBlock {
     private final Linear proj;
 
     /** @param prefix e.g. {@code visual.transformer.resblocks.3.} */
-    ResidualAttentionBlock(ClipParameters params, String prefix, int width, int heads, int tokens, SDVariable mask) {
+    ResidualAttentionBlock(ClipParameters params, String prefix, int width, int heads, SequenceShape sequence,
+                           SDVariable mask) {
         this.ln1 = new LayerNorm(params, prefix + "ln_1.");
-        this.attention = new MultiHeadSelfAttention(params, prefix + "attn.", width, heads, tokens, mask);
+        this.attention = new MultiHeadSelfAttention(params, prefix + "attn.", width, heads, sequence, mask);
         this.ln2 = new LayerNorm(params, prefix + "ln_2.");
         this.fc = new Linear(params, prefix + "mlp.c_fc.");
         this.proj = new Linear(params, prefix + "mlp.c_proj.");

@@ -11,9 +11,10 @@ final class Transformer {
     private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
 
     /** @param prefix {@code visual.transformer.} or {@code transformer.} */
-    Transformer(ClipParameters params, String prefix, int width, int layers, int heads, int tokens, SDVariable mask) {
+    Transformer(ClipParameters params, String prefix, int width, int layers, int heads,
+                SequenceShape sequence, SDVariable mask) {
         for (int i = 0; i < layers; i++) {
-            blocks.add(new ResidualAttentionBlock(params, prefix + "resblocks." + i + ".", width, heads, tokens, mask));
+            blocks.add(new ResidualAttentionBlock(params, prefix + "resblocks." + i + ".", width, heads, sequence, mask));
         }
     }
 

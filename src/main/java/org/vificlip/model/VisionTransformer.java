@@ -18,14 +18,14 @@ final class VisionTransformer {
     private final LayerNorm lnPost;
     private final SDVariable proj;
 
-    VisionTransformer(ClipParameters params, ClipConfig config) {
+    VisionTransformer(SameDiff sd, ClipParameters params, ClipConfig config) {
         this.config = config;
         this.conv1 = params.get("visual.conv1.weight");
         this.classEmbedding = params.get("visual.class_embedding");
         this.positionalEmbedding = params.get("visual.positional_embedding");
         this.lnPre = new LayerNorm(params, "visual.ln_pre.");
         this.transformer = new Transformer(params, "visual.transformer.", config.visionWidth(),
-                config.visionLayers(), config.visionHeads(), config.visionTokens(), null);
+                config.visionLayers(), config.visionHeads(), SequenceShape.fixedLength(sd, config.visionTokens()), null);
         this.lnPost = new LayerNorm(params, "visual.ln_post.");
         this.proj = params.get("visual.proj");
     }

@@ -29,7 +29,7 @@ class ClipModelGradientTest {
         StateDict weights = ClipFixture.npyDirectory(Path.of("/tmp/tiny-a-npy"));
         model = ClipModel.build(weights);
         video = FIXTURE.npy("inputs/video.npy");
-        tokens = TokenEmbedding.rows(FIXTURE.npy("inputs/text_tokens.npy"));
+        tokens = TextInputs.rows(FIXTURE.npy("inputs/text_tokens.npy"));
         labels = FIXTURE.npy("inputs/labels.npy").toIntVector();
     }
 

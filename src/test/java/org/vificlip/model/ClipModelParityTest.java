@@ -22,7 +22,7 @@ class ClipModelParityTest {
         StateDict weights = ClipFixture.npyDirectory(Path.of("/tmp/tiny-a-npy"));
         model = ClipModel.build(weights);
         video = FIXTURE.npy("inputs/video.npy");
-        tokens = TokenEmbedding.rows(FIXTURE.npy("inputs/text_tokens.npy"));
+        tokens = TextInputs.rows(FIXTURE.npy("inputs/text_tokens.npy"));
     }
 
     @Test
@@ -59,6 +59,21 @@ class ClipModelParityTest {
     @Test
     void textFeatures() {
         assertClose("text_features", FIXTURE.npy("expected/text_features.npy"), model.encodeText(tokens));
+    }
+
+    /** With a prompt that fills the whole context, every position runs: the same features. */
+    @Test
+    void textFeaturesAlongsideFullContextPrompt() {
+        int context = model.config().contextLength();
+        int[][] withLong = java.util.Arrays.copyOf(tokens, tokens.length + 1);
+        int[] full = new int[context];
+        java.util.Arrays.fill(full, 320);
+        full[0] = tokens[0][0];
+        full[context - 1] = tokens[0][TextInputs.endTokenPosition(tokens[0])]; // the end token, last
+        withLong[tokens.length] = full;
+        INDArray features = model.encodeText(withLong);
+        assertClose("text_features (77-token batch)", FIXTURE.npy("expected/text_features.npy"),
+                features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, tokens.length)));
     }
 
     @Test

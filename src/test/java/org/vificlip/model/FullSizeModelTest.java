@@ -59,7 +59,7 @@ class FullSizeModelTest {
 
         int[][] tokens = {prompt(config, 320, 1125, 539), prompt(config, 320, 1125, 539, 4558, 8984, 269),
                 prompt(config, 1929, 269), prompt(config, 320, 1125, 539)};
-        tokens[3][10] = 1000; // after the end token: a causal text tower cannot see it
+        tokens[3][5] = 1000; // after the end token (4), within the longest prompt: a causal tower cannot see it
         INDArray text = model.encodeText(tokens);
         assertArrayEquals(new long[]{4, config.embedDim()}, text.shape());
         assertFinite(text);
