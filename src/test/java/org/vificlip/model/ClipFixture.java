@@ -4,13 +4,12 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.vificlip.checkpoint.Checkpoints;
 import org.vificlip.checkpoint.StateDict;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,16 +51,14 @@ final class ClipFixture {
         }
     }
 
-    /** Development stand-in until the checkpoint reader lands: a directory of {@code <key>.npy}. */
-    static StateDict npyDirectory(Path dir) throws IOException {
-        Map<String, INDArray> tensors = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
-                String name = p.getFileName().toString();
-                tensors.put(name.substring(0, name.length() - 4), Nd4j.createFromNpyFile(p.toFile()));
-            }
-        }
-        return new StateDict(dir, tensors);
+    /** The base weights, read from {@code <name>.pt} by the checkpoint reader. */
+    StateDict baseWeights() throws IOException {
+        return Checkpoints.load(baseCheckpoint());
+    }
+
+    /** {@code <name>.vificlip.pth} laid over {@code <name>.pt}, as ViFi-CLIP's load_checkpoint does. */
+    StateDict fineTunedWeights() throws IOException {
+        return Checkpoints.loadFineTuned(baseCheckpoint(), vificlipCheckpoint());
     }
 
     /** The fixtures README's tolerance: max |a−b| ≤ 1e-4 + 1e-3·max|b|. Returns the max error. */

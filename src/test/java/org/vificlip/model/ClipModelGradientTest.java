@@ -3,7 +3,6 @@ package org.vificlip.model;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.vificlip.checkpoint.StateDict;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,7 @@ class ClipModelGradientTest {
 
     @BeforeAll
     static void build() throws Exception {
-        StateDict weights = ClipFixture.npyDirectory(Path.of("/tmp/tiny-a-npy"));
-        model = ClipModel.build(weights);
+        model = ClipModel.build(FIXTURE.baseWeights());
         video = FIXTURE.npy("inputs/video.npy");
         tokens = TextInputs.rows(FIXTURE.npy("inputs/text_tokens.npy"));
         labels = FIXTURE.npy("inputs/labels.npy").toIntVector();

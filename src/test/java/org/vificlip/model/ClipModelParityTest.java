@@ -3,9 +3,7 @@ package org.vificlip.model;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.vificlip.checkpoint.StateDict;
 
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.vificlip.model.ClipFixture.assertClose;
@@ -19,8 +17,7 @@ class ClipModelParityTest {
 
     @BeforeAll
     static void build() throws Exception {
-        StateDict weights = ClipFixture.npyDirectory(Path.of("/tmp/tiny-a-npy"));
-        model = ClipModel.build(weights);
+        model = ClipModel.build(FIXTURE.baseWeights());
         video = FIXTURE.npy("inputs/video.npy");
         tokens = TextInputs.rows(FIXTURE.npy("inputs/text_tokens.npy"));
     }
