@@ -9,6 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.BadInputException;
 import org.vificlip.checkpoint.StateDict;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +42,9 @@ public final class ClipModel {
     public static final String TEXT_FEATURES = "text_features";
     public static final String LOGITS = "logits";
     public static final String LOSS = "loss";
+
+    /** SameDiff's name for the backward graph (SameDiff.GRAD_FN_KEY). */
+    private static final String GRADIENT_FUNCTION = "grad";
 
     private final ClipConfig config;
     private final SameDiff sd;
@@ -151,9 +156,27 @@ public final class ClipModel {
     public Gradients gradients(INDArray frames, int[][] tokens, INDArray targets) {
         requireFrames(frames);
         Map<String, INDArray> inputs = placeholders(frames, tokens, targets);
+        prepareGradients();
         OutAndGrad result = sd.calculateGradientsAndOutputs(inputs, List.of(LOSS, LOGITS), parameters.trainable());
         return new Gradients(result.getOutputs().get(LOSS).getDouble(0), result.getOutputs().get(LOGITS),
                 result.getGradients());
+    }
+
+    /**
+     * Builds the backward graph once (SameDiff does it on the first gradient request otherwise). M2.1
+     * prints a line per differentiated op to standard output while doing so; that is silenced here.
+     */
+    public synchronized void prepareGradients() {
+        if (sd.getFunction(GRADIENT_FUNCTION) != null) {
+            return;
+        }
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            sd.createGradFunction();
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     /** Loss only (no backward pass). */
