@@ -20,6 +20,7 @@ public final class Main {
     private static List<Command> commands() {
         return List.of(
                 // commands are registered here, one line each
+                new TokenizeCommand(),
                 new org.vificlip.checkpoint.WeightsCommand()
         );
     }

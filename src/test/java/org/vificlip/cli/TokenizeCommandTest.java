@@ -1,0 +1,125 @@
+package org.vificlip.cli;
+
+import com.google.gson.Gson;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TokenizeCommandTest {
+    /** The layout of tokenizer/cases.json that this test needs. */
+    static final class Cases {
+        List<Case> cases;
+    }
+
+    static final class Case {
+        String text;
+        int[] bpe;
+    }
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+    private InputStream savedIn;
+
+    @BeforeEach
+    void captureStreams() {
+        savedOut = System.out;
+        savedErr = System.err;
+        savedIn = System.in;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStreams() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+        System.setIn(savedIn);
+    }
+
+    /** Single-line fixture cases, among them accents, entities, emoji, CJK and the longest one. */
+    private static List<Case> someCases() throws IOException {
+        Path dir = Path.of(System.getProperty("fixtures.tokenizer", "src/test/fixtures/tokenizer"));
+        try (Reader in = Files.newBufferedReader(dir.resolve("cases.json"), StandardCharsets.UTF_8)) {
+            List<Case> all = new Gson().fromJson(in, Cases.class).cases;
+            List<Case> picked = new ArrayList<>();
+            for (Case c : all.subList(0, 40)) {
+                if (c.text.indexOf('\n') < 0 && c.text.indexOf('\r') < 0) {
+                    picked.add(c);
+                }
+            }
+            return picked;
+        }
+    }
+
+    private static String expectedLine(Case c) {
+        return "49406 " + Arrays.stream(c.bpe).mapToObj(Integer::toString).map(s -> s + " ").collect(Collectors.joining())
+                + "49407";
+    }
+
+    @Test
+    void eachLineGivesItsIdsWithStartAndEnd() throws IOException {
+        List<Case> cases = someCases();
+        Path file = tmp.resolve("texts.txt");
+        Files.writeString(file, cases.stream().map(c -> c.text + "\n").collect(Collectors.joining()),
+                StandardCharsets.UTF_8);
+
+        assertEquals(0, Main.run(new String[] {"tokenize", "--file", file.toString()}), err.toString());
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(cases.size(), lines.size());
+        for (int i = 0; i < cases.size(); i++) {
+            assertEquals(expectedLine(cases.get(i)), lines.get(i), cases.get(i).text);
+        }
+    }
+
+    @Test
+    void dashReadsStandardInput() throws IOException {
+        Case c = someCases().get(1);
+        System.setIn(new ByteArrayInputStream((c.text + "\r\n\n").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(0, Main.run(new String[] {"tokenize", "-f", "-"}), err.toString());
+        assertEquals(List.of(expectedLine(c), "49406 49407"), out.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
+    void badInputIsAOneLineErrorAndExitCode2() throws IOException {
+        Path missing = tmp.resolve("missing.txt");
+        assertEquals(Main.EXIT_BAD_INPUT, Main.run(new String[] {"tokenize", "--file", missing.toString()}));
+        assertTrue(err.toString().contains(missing + ": file not found"), err.toString());
+
+        Path latin1 = tmp.resolve("latin1.txt");
+        Files.write(latin1, new byte[] {'o', 'k', '\n', 'c', 'a', 'f', (byte) 0xE9, '\n'});
+        assertEquals(Main.EXIT_BAD_INPUT, Main.run(new String[] {"tokenize", "--file", latin1.toString()}));
+        assertTrue(err.toString().contains(latin1 + ": line 2: not valid UTF-8"), err.toString());
+
+        assertEquals(Main.EXIT_BAD_INPUT, Main.run(new String[] {"tokenize"}));
+        assertTrue(err.toString().contains("Missing required option"), err.toString());
+    }
+
+    @Test
+    void helpDescribesTheCommand() {
+        assertEquals(0, Main.run(new String[] {"tokenize", "--help"}));
+        assertTrue(out.toString().contains("--file"), out.toString());
+    }
+}
