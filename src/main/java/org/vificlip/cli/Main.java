@@ -21,7 +21,10 @@ public final class Main {
         return List.of(
                 // commands are registered here, one line each
                 new TokenizeCommand(),
-                new org.vificlip.checkpoint.WeightsCommand()
+                new org.vificlip.checkpoint.WeightsCommand(),
+                new FeaturesCommand(),
+                new TextFeaturesCommand(),
+                new ClassifyCommand()
         );
     }
 

@@ -143,6 +143,21 @@ public final class ClipModel {
         return run(inputs, LOGITS).get(LOGITS);
     }
 
+    /**
+     * The same logits from features already computed (e.g. text features of the class prompts computed
+     * once for many videos): exp(logit_scale)·cos(video, text).
+     *
+     * @param videoFeatures [B, E] and textFeatures [C, E], before normalisation → [B, C]
+     */
+    public INDArray logitsOfFeatures(INDArray videoFeatures, INDArray textFeatures) {
+        double scale = Math.exp(sd.getVariable("logit_scale").getArr().getDouble(0));
+        return unitRows(videoFeatures).mmul(unitRows(textFeatures).transpose()).muli(scale);
+    }
+
+    private static INDArray unitRows(INDArray x) {
+        return x.divColumnVector(x.norm2(1).reshape(x.rows(), 1));
+    }
+
     /** Loss and the gradient of every trainable parameter, under OpenAI key names. */
     public record Gradients(double loss, INDArray logits, Map<String, INDArray> byParameter) {
     }

@@ -77,4 +77,10 @@ class ClipModelParityTest {
     void logits() {
         assertClose("logits", FIXTURE.npy("expected/logits.npy"), model.logits(video, tokens));
     }
+
+    @Test
+    void logitsOfPrecomputedFeatures() {
+        assertClose("logits (logitsOfFeatures)", FIXTURE.npy("expected/logits.npy"),
+                model.logitsOfFeatures(model.encodeVideos(video).video(), model.encodeText(tokens)));
+    }
 }
