@@ -42,6 +42,8 @@ public final class ClassifyCommand implements Command {
     @Override
     public int run(CommandLine cmd) throws Exception {
         int top = parseTop(cmd);
+        ModelOptions.required(cmd, "weights");
+        ModelOptions.required(cmd, "frames");
         List<String> classes = ModelOptions.readClassNames(cmd);
         ClipModel model = ModelOptions.loadModel(cmd);
         INDArray frames = ModelOptions.readFrames(cmd, model.config());

@@ -43,6 +43,8 @@ public final class FeaturesCommand implements Command {
     @Override
     public int run(CommandLine cmd) throws Exception {
         Path out = Path.of(ModelOptions.required(cmd, "out"));
+        ModelOptions.required(cmd, "weights");
+        ModelOptions.required(cmd, "frames");
         ClipModel model = ModelOptions.loadModel(cmd);
         INDArray frames = ModelOptions.readFrames(cmd, model.config());
         ClipModel.VideoFeatures features = encode(model, frames);

@@ -40,6 +40,7 @@ public final class TextFeaturesCommand implements Command {
     @Override
     public int run(CommandLine cmd) throws Exception {
         Path out = Path.of(ModelOptions.required(cmd, "out"));
+        ModelOptions.required(cmd, "weights");
         List<String> classes = ModelOptions.readClassNames(cmd);
         ClipModel model = ModelOptions.loadModel(cmd);
         int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config());
