@@ -60,8 +60,13 @@ public final class FeaturesCommand implements Command {
 
     /** All videos, a few at a time, with progress on standard error. */
     static ClipModel.VideoFeatures encode(ClipModel model, INDArray frames) {
+        return encode(model, frames, FRAMES_PER_STEP);
+    }
+
+    /** @param framesPerStep about how many frames one graph run takes (whole videos, at least one) */
+    static ClipModel.VideoFeatures encode(ClipModel model, INDArray frames, int framesPerStep) {
         long videos = frames.size(0);
-        long perStep = Math.max(1, FRAMES_PER_STEP / frames.size(1));
+        long perStep = Math.max(1, framesPerStep / frames.size(1));
         List<INDArray> video = new ArrayList<>();
         List<INDArray> perFrame = new ArrayList<>();
         long start = System.nanoTime();

@@ -52,16 +52,20 @@ public final class TextFeaturesCommand implements Command {
 
     /** All prompts, a step at a time, with progress on standard error. */
     static INDArray encode(ClipModel model, int[][] tokens) {
+        return encode(model, tokens, PROMPTS_PER_STEP);
+    }
+
+    static INDArray encode(ClipModel model, int[][] tokens, int promptsPerStep) {
         List<INDArray> parts = new ArrayList<>();
         long start = System.nanoTime();
-        for (int i = 0; i < tokens.length; i += PROMPTS_PER_STEP) {
-            parts.add(model.encodeText(Arrays.copyOfRange(tokens, i, Math.min(tokens.length, i + PROMPTS_PER_STEP))));
-            if (tokens.length > PROMPTS_PER_STEP) {
-                System.err.printf("\rprompts %d/%d (%.1f s)", Math.min(tokens.length, i + PROMPTS_PER_STEP),
+        for (int i = 0; i < tokens.length; i += promptsPerStep) {
+            parts.add(model.encodeText(Arrays.copyOfRange(tokens, i, Math.min(tokens.length, i + promptsPerStep))));
+            if (tokens.length > promptsPerStep) {
+                System.err.printf("\rprompts %d/%d (%.1f s)", Math.min(tokens.length, i + promptsPerStep),
                         tokens.length, (System.nanoTime() - start) / 1e9);
             }
         }
-        if (tokens.length > PROMPTS_PER_STEP) {
+        if (tokens.length > promptsPerStep) {
             System.err.println();
         }
         return Nd4j.concat(0, parts.toArray(INDArray[]::new));

@@ -103,6 +103,14 @@ public final class ClipModel {
         return sd;
     }
 
+    /**
+     * A parameter's array, the one the graph uses (updating it in place updates the model). When the
+     * weights were float32 and C-ordered these are the {@link StateDict}'s own arrays, not copies.
+     */
+    public INDArray parameter(String key) {
+        return parameters.get(key).getArr();
+    }
+
     /** Keys of the trainable parameters (every weight but {@code token_embedding.weight}). */
     public List<String> trainableParameters() {
         return parameters.trainable();

@@ -159,6 +159,24 @@ class ModelCommandsTest {
         return second;
     }
 
+    /** Many videos and prompts go through the graph a group at a time: the same numbers. */
+    @Test
+    void encodingInGroups() throws Exception {
+        org.vificlip.model.ClipModel model = org.vificlip.model.ClipModel.build(
+                org.vificlip.checkpoint.Checkpoints.load(weights()));
+        INDArray frames = npy(FIXTURE.resolve("inputs/video.npy"));
+        var features = FeaturesCommand.encode(model, frames, 1);   // one video per run
+        assertClose("video features, one video a run", expected("video_features.npy"), features.video());
+        assertClose("frame features, one video a run", expected("frame_features.npy"), features.frames());
+        INDArray tokens = npy(FIXTURE.resolve("inputs/text_tokens.npy")).castTo(DataType.INT);
+        int[][] rows = new int[(int) tokens.rows()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = tokens.getRow(i).toIntVector();
+        }
+        assertClose("text features, two prompts a run", expected("text_features.npy"),
+                TextFeaturesCommand.encode(model, rows, 2));
+    }
+
     @Test
     void helpOnEachCommand() {
         for (String command : List.of("features", "text-features", "classify")) {
