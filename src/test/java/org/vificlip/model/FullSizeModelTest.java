@@ -36,6 +36,41 @@ class FullSizeModelTest {
         check(VIT_B_16);
     }
 
+    /** The features and text-features commands on a ViT-B/16-shaped safetensors file. */
+    @Test
+    void vitB16Commands(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        StateDict weights = randomWeights(VIT_B_16);
+        Path file = tmp.resolve("vit-b-16-random.safetensors");
+        org.vificlip.checkpoint.Safetensors.write(weights.tensors(), file);
+        Nd4j.getRandom().setSeed(3);
+        Path frames = tmp.resolve("frames.npy");
+        Nd4j.writeAsNumpy(Nd4j.randn(DataType.FLOAT, 1, 2, 3, 224, 224), frames.toFile());
+        Path labels = tmp.resolve("labels.txt");
+        java.nio.file.Files.writeString(labels, "archery\nplaying guitar\nriding a horse\n");
+
+        Path video = tmp.resolve("video.npy");
+        assertEquals(0, org.vificlip.cli.Main.run(new String[]{"features", "--weights", file.toString(),
+                "--frames", frames.toString(), "--out", video.toString()}));
+        Path text = tmp.resolve("text.npy");
+        assertEquals(0, org.vificlip.cli.Main.run(new String[]{"text-features", "--weights", file.toString(),
+                "--labels", labels.toString(), "--out", text.toString()}));
+
+        INDArray videoFeatures = Nd4j.createFromNpyFile(video.toFile());
+        INDArray textFeatures = Nd4j.createFromNpyFile(text.toFile());
+        assertArrayEquals(new long[]{1, 512}, videoFeatures.shape());
+        assertArrayEquals(new long[]{3, 512}, textFeatures.shape());
+        assertFinite(videoFeatures);
+        assertFinite(textFeatures);
+        // the same numbers as the API on the same weights
+        ClipModel model = ClipModel.build(weights);
+        assertClose(model.encodeVideos(Nd4j.createFromNpyFile(frames.toFile())).video(), videoFeatures, "features command");
+        int[][] prompts = org.vificlip.text.ClipTokenizer.load().tokenize(
+                java.util.List.of("a photo of a archery.", "a photo of a playing guitar.", "a photo of a riding a horse."),
+                VIT_B_16.contextLength(), true);
+        assertClose(model.encodeText(prompts), textFeatures, "text-features command");
+        assertTrue(textFeatures.getRow(0).distance2(textFeatures.getRow(1)) > 1e-3, "different prompts, different features");
+    }
+
     @Test
     void vitL14() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("fullsize.large"), "set -Dfullsize.large=true");
