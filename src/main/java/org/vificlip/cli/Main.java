@@ -22,7 +22,10 @@ public final class Main {
                 // commands are registered here, one line each
                 new TokenizeCommand(),
                 new WeightsCommand(),
-                new SampleCommand()
+                new SampleCommand(),
+                new FeaturesCommand(),
+                new TextFeaturesCommand(),
+                new ClassifyCommand()
         );
     }
 

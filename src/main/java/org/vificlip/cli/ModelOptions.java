@@ -1,0 +1,115 @@
+package org.vificlip.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.MissingOptionException;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.vificlip.BadInputException;
+import org.vificlip.checkpoint.Checkpoints;
+import org.vificlip.checkpoint.StateDict;
+import org.vificlip.data.LabelFile;
+import org.vificlip.model.ClipConfig;
+import org.vificlip.model.ClipModel;
+import org.vificlip.text.ClipTokenizer;
+import org.vificlip.text.PromptTemplate;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** The options and input handling the model commands share: weights, frames, labels and prompts. */
+final class ModelOptions {
+    private ModelOptions() {
+    }
+
+    static Options addWeights(Options options) {
+        return options
+                .addOption(Option.builder().longOpt("weights").hasArg().argName("W")
+                        .desc("CLIP weights (required): OpenAI .pt, torch.save state dict, .safetensors or a Hugging Face directory")
+                        .build())
+                .addOption(Option.builder().longOpt("checkpoint").hasArg().argName("C")
+                        .desc("ViFi-CLIP training checkpoint (.pth) laid over the weights").build());
+    }
+
+    static Options addFrames(Options options) {
+        return options.addOption(Option.builder().longOpt("frames").hasArg().argName("X.npy")
+                .desc("float32 [B,T,3,S,S]: B videos of T frames, S the model's resolution, already normalised (required)")
+                .build());
+    }
+
+    static Options addLabels(Options options) {
+        return options
+                .addOption(Option.builder().longOpt("labels").hasArg().argName("L")
+                        .desc("class names: a text file (one a line) or a label CSV 'id,name' as ViFi-CLIP ships (required)")
+                        .build())
+                .addOption(Option.builder().longOpt("template").hasArg().argName("T")
+                        .desc("prompt template, {} is the class name (default \"" + PromptTemplate.DEFAULT.template() + "\")")
+                        .build());
+    }
+
+    /** The value of a required option (checked here so that --help works without it). */
+    static String required(CommandLine cmd, String option) throws MissingOptionException {
+        if (!cmd.hasOption(option)) {
+            throw new MissingOptionException("Missing required option: " + option);
+        }
+        return cmd.getOptionValue(option);
+    }
+
+    /** Loads --weights (with --checkpoint laid over them) and builds the model. */
+    static ClipModel loadModel(CommandLine cmd) throws IOException, MissingOptionException {
+        Path weights = Path.of(required(cmd, "weights"));
+        StateDict state = cmd.hasOption("checkpoint")
+                ? Checkpoints.loadFineTuned(weights, Path.of(cmd.getOptionValue("checkpoint")))
+                : Checkpoints.load(weights);
+        long start = System.nanoTime();
+        ClipModel model = ClipModel.build(state);
+        ClipConfig c = model.config();
+        System.err.printf("model: ViT %d×%d layers, patch %d at %d px; text %d×%d layers; embedding %d (built in %d ms)%n",
+                c.visionWidth(), c.visionLayers(), c.visionPatchSize(), c.imageResolution(), c.textWidth(),
+                c.textLayers(), c.embedDim(), (System.nanoTime() - start) / 1_000_000);
+        return model;
+    }
+
+    /** Reads --frames and checks it is [B,T,3,S,S] at the model's resolution. */
+    static INDArray readFrames(CommandLine cmd, ClipConfig config) throws IOException, MissingOptionException {
+        Path file = Path.of(required(cmd, "frames"));
+        INDArray frames = NpyArrays.readFloat32(file);
+        long s = config.imageResolution();
+        long[] shape = frames.shape();
+        if (shape.length != 5) {
+            throw new BadInputException(file, "shape " + Arrays.toString(shape) + " has rank " + shape.length
+                    + ", expected [B,T,3," + s + "," + s + "] (B videos of T frames)");
+        }
+        if (shape[2] != 3 || shape[3] != s || shape[4] != s) {
+            throw new BadInputException(file, "shape " + Arrays.toString(shape) + ", expected [B,T,3," + s + "," + s
+                    + "]: the model's resolution is " + s);
+        }
+        if (shape[0] == 0 || shape[1] == 0) {
+            throw new BadInputException(file, "shape " + Arrays.toString(shape) + " holds no frames");
+        }
+        return frames;
+    }
+
+    static List<String> readClassNames(CommandLine cmd) throws IOException, MissingOptionException {
+        Path file = Path.of(required(cmd, "labels"));
+        List<String> names = LabelFile.readClassNames(file);
+        if (names.isEmpty()) {
+            throw new BadInputException(file, "no class names");
+        }
+        return names;
+    }
+
+    /** "a photo of a {}." (or --template) of each class, tokenised as clip.tokenize with truncation. */
+    static int[][] promptTokens(CommandLine cmd, List<String> classNames, ClipConfig config) throws ParseException {
+        PromptTemplate template;
+        try {
+            template = cmd.hasOption("template") ? new PromptTemplate(cmd.getOptionValue("template")) : PromptTemplate.DEFAULT;
+        } catch (IllegalArgumentException e) {
+            throw new ParseException("--template: " + e.getMessage());
+        }
+        return ClipTokenizer.load().tokenize(template.formatAll(classNames), config.contextLength(), true);
+    }
+}
