@@ -3,7 +3,6 @@ package org.vificlip.cli;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.model.ClipModel;
@@ -15,7 +14,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * {@code vificlip classify --weights W [--checkpoint C] --frames X.npy --labels L [--top 5] [--out logits.npy]}:
+ * {@code vificlip classify --weights W [--checkpoint C] (--frames X.npy | --video FILE...) --labels L [--top 5] [--out logits.npy]}:
  * zero-shot / fine-tuned video classification as ViFi-CLIP does it: logits = exp(logit_scale)·cos(video,
  * prompt), probabilities by softmax over the classes; prints the top classes of each video.
  */
@@ -27,7 +26,7 @@ public final class ClassifyCommand implements Command {
 
     @Override
     public String summary() {
-        return "rank the classes of a label file for each video of a [B,T,3,S,S] .npy (probabilities)";
+        return "rank the classes of a label file for each video (video files or a [B,T,3,S,S] .npy), with probabilities";
     }
 
     @Override
@@ -41,9 +40,8 @@ public final class ClassifyCommand implements Command {
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        int top = parseTop(cmd);
+        int top = ModelOptions.positiveInt(cmd, "top", 5);
         ModelOptions.required(cmd, "weights");
-        ModelOptions.required(cmd, "frames");
         List<String> classes = ModelOptions.readClassNames(cmd);
         ClipModel model = ModelOptions.loadModel(cmd);
         INDArray frames = ModelOptions.readFrames(cmd, model.config());
@@ -67,18 +65,5 @@ public final class ClassifyCommand implements Command {
             System.err.println("wrote " + out + " " + Arrays.toString(logits.shape()));
         }
         return 0;
-    }
-
-    private static int parseTop(CommandLine cmd) throws ParseException {
-        String value = cmd.getOptionValue("top", "5");
-        try {
-            int top = Integer.parseInt(value);
-            if (top >= 1) {
-                return top;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ParseException("--top must be a positive whole number, got '" + value + "'");
     }
 }

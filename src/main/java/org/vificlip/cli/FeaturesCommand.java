@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code vificlip features --weights W [--checkpoint C] --frames X.npy --out V.npy [--frame-features F.npy]}:
+ * {@code vificlip features --weights W [--checkpoint C] (--frames X.npy | --video FILE...) --out V.npy [--frame-features F.npy]}:
  * video features [B,E] (mean of the frames' image features, before normalisation) of B videos.
  */
 public final class FeaturesCommand implements Command {
@@ -27,7 +27,7 @@ public final class FeaturesCommand implements Command {
 
     @Override
     public String summary() {
-        return "video features (mean of the CLIP image features of each video's frames) of a [B,T,3,S,S] .npy";
+        return "video features (mean of the CLIP image features of each video's frames) of video files or a [B,T,3,S,S] .npy";
     }
 
     @Override
@@ -44,7 +44,6 @@ public final class FeaturesCommand implements Command {
     public int run(CommandLine cmd) throws Exception {
         Path out = Path.of(ModelOptions.required(cmd, "out"));
         ModelOptions.required(cmd, "weights");
-        ModelOptions.required(cmd, "frames");
         ClipModel model = ModelOptions.loadModel(cmd);
         INDArray frames = ModelOptions.readFrames(cmd, model.config());
         ClipModel.VideoFeatures features = encode(model, frames);

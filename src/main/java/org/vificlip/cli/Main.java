@@ -25,7 +25,8 @@ public final class Main {
                 new SampleCommand(),
                 new FeaturesCommand(),
                 new TextFeaturesCommand(),
-                new ClassifyCommand()
+                new ClassifyCommand(),
+                new DemoCommand()
         );
     }
 

@@ -6,10 +6,12 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.BadInputException;
 import org.vificlip.checkpoint.Checkpoints;
 import org.vificlip.checkpoint.StateDict;
 import org.vificlip.data.LabelFile;
+import org.vificlip.data.VideoClips;
 import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
 import org.vificlip.text.ClipTokenizer;
@@ -34,10 +36,21 @@ final class ModelOptions {
                         .desc("ViFi-CLIP training checkpoint (.pth) laid over the weights").build());
     }
 
+    /** Default frames per video when reading videos, as ViFi-CLIP's configs (DATA.NUM_FRAMES). */
+    static final int DEFAULT_NUM_FRAMES = 8;
+
     static Options addFrames(Options options) {
-        return options.addOption(Option.builder().longOpt("frames").hasArg().argName("X.npy")
-                .desc("float32 [B,T,3,S,S]: B videos of T frames, S the model's resolution, already normalised (required)")
-                .build());
+        return options
+                .addOption(Option.builder().longOpt("frames").hasArg().argName("X.npy")
+                        .desc("float32 [B,T,3,S,S]: B videos of T frames, S the model's resolution, already normalised"
+                                + " (this or --video is required)")
+                        .build())
+                .addOption(Option.builder().longOpt("video").hasArgs().argName("FILE")
+                        .desc("video file(s) or frame folder(s) (MP4/MOV H.264, AVI MPEG-4 Part 2): test-mode frames,"
+                                + " resized, centre-cropped to the model's resolution and normalised as ViFi-CLIP does")
+                        .build())
+                .addOption(Option.builder().longOpt("num-frames").hasArg().argName("T")
+                        .desc("frames sampled per video with --video (default " + DEFAULT_NUM_FRAMES + ")").build());
     }
 
     static Options addLabels(Options options) {
@@ -73,8 +86,43 @@ final class ModelOptions {
         return model;
     }
 
+    /**
+     * The model's input [B,T,3,S,S]: --frames as given (checked), or each --video decoded, sampled and
+     * preprocessed at the model's resolution.
+     */
+    static INDArray readFrames(CommandLine cmd, ClipConfig config) throws IOException, ParseException {
+        if (cmd.hasOption("video") == cmd.hasOption("frames")) {
+            throw new ParseException("give exactly one of --frames X.npy or --video FILE...");
+        }
+        return cmd.hasOption("video") ? readVideos(cmd, config) : readFramesNpy(cmd, config);
+    }
+
+    private static INDArray readVideos(CommandLine cmd, ClipConfig config) throws IOException, ParseException {
+        int numFrames = positiveInt(cmd, "num-frames", DEFAULT_NUM_FRAMES);
+        String[] videos = cmd.getOptionValues("video");
+        INDArray[] clips = new INDArray[videos.length];
+        for (int i = 0; i < videos.length; i++) {
+            clips[i] = VideoClips.testClip(Path.of(videos[i]), numFrames, config.imageResolution()).toBatchINDArray();
+        }
+        return clips.length == 1 ? clips[0] : Nd4j.concat(0, clips);
+    }
+
+    /** An option holding a whole number of at least 1, or its default. */
+    static int positiveInt(CommandLine cmd, String option, int defaultValue) throws ParseException {
+        String value = cmd.getOptionValue(option, Integer.toString(defaultValue));
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ParseException("--" + option + " must be a positive whole number, got '" + value + "'");
+    }
+
     /** Reads --frames and checks it is [B,T,3,S,S] at the model's resolution. */
-    static INDArray readFrames(CommandLine cmd, ClipConfig config) throws IOException, MissingOptionException {
+    private static INDArray readFramesNpy(CommandLine cmd, ClipConfig config) throws IOException, MissingOptionException {
         Path file = Path.of(required(cmd, "frames"));
         INDArray frames = NpyArrays.readFloat32(file);
         long s = config.imageResolution();
