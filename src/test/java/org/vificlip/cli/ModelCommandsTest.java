@@ -177,6 +177,54 @@ class ModelCommandsTest {
                 TextFeaturesCommand.encode(model, rows, 2));
     }
 
+    /** The fixture videos, for --video (the video pipeline itself is checked against FFmpeg/OpenCV in org.vificlip.video). */
+    private static final Path VIDEOS = Path.of(System.getProperty("fixtures.videos", "src/test/fixtures/videos"));
+
+    @Test
+    void featuresOfVideoFilesEqualFeaturesOfTheirSampledFrames() throws Exception {
+        Path mp4 = VIDEOS.resolve("h264_main_bframes.mp4");
+        Path avi = VIDEOS.resolve("xvid_asp_bframes.avi");
+        int size = (int) npy(FIXTURE.resolve("inputs/video.npy")).size(3);
+        // the same frames through the sample command: [T,3,S,S] each, stacked to [2,T,3,S,S]
+        INDArray[] clips = new INDArray[2];
+        Path[] videos = {mp4, avi};
+        for (int i = 0; i < 2; i++) {
+            Path sampled = tmp.resolve("s" + i + ".npy");
+            assertEquals(0, run("sample", "--video", videos[i].toString(), "--frames", "4", "--size", Integer.toString(size),
+                    "--out", sampled.toString()), stderr());
+            INDArray clip = npy(sampled);
+            clips[i] = clip.reshape(1, clip.size(0), clip.size(1), clip.size(2), clip.size(3));
+        }
+        Path stacked = tmp.resolve("stacked.npy");
+        Nd4j.writeAsNumpy(Nd4j.concat(0, clips), stacked.toFile());
+        Path fromFrames = tmp.resolve("from-frames.npy");
+        assertEquals(0, run("features", "--weights", weights().toString(), "--frames", stacked.toString(),
+                "--out", fromFrames.toString()), stderr());
+
+        Path fromVideos = tmp.resolve("from-videos.npy");
+        assertEquals(0, run("features", "--weights", weights().toString(), "--video", mp4.toString(), avi.toString(),
+                "--num-frames", "4", "--out", fromVideos.toString()), stderr());
+        assertClose("features of --video vs --frames", npy(fromFrames), npy(fromVideos));
+        assertArrayEquals(new long[]{2, expected("video_features.npy").size(1)}, npy(fromVideos).shape());
+    }
+
+    @Test
+    void classifyVideoFilesAndTheirErrors() throws Exception {
+        Path labels = FIXTURE.resolve("classes.txt");
+        assertEquals(0, run("classify", "--weights", weights().toString(), "--labels", labels.toString(),
+                "--video", VIDEOS.resolve("h264_high.mp4").toString(), "--top", "2"), stderr());
+        assertTrue(stdout().startsWith("video 0:"), stdout());
+
+        Path bad = VIDEOS.resolve("bad_truncated.mp4");
+        assertEquals(Main.EXIT_BAD_INPUT, run("classify", "--weights", weights().toString(), "--labels", labels.toString(),
+                "--video", bad.toString()));
+        assertTrue(stderr().contains(bad.toString()), stderr());
+
+        assertEquals(Main.EXIT_BAD_INPUT, run("classify", "--weights", weights().toString(), "--labels", labels.toString(),
+                "--video", bad.toString(), "--frames", FIXTURE.resolve("inputs/video.npy").toString()));
+        assertTrue(stderr().contains("exactly one of --frames"), stderr());
+    }
+
     @Test
     void helpOnEachCommand() {
         for (String command : List.of("features", "text-features", "classify")) {
