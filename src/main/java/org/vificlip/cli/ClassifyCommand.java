@@ -5,6 +5,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.vificlip.data.NpyFile;
 import org.vificlip.model.ClipModel;
 
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class ClassifyCommand implements Command {
         }
         if (cmd.hasOption("out")) {
             Path out = Path.of(cmd.getOptionValue("out"));
-            NpyArrays.write(out, logits);
+            NpyFile.write(out, logits);
             System.err.println("wrote " + out + " " + Arrays.toString(logits.shape()));
         }
         return 0;

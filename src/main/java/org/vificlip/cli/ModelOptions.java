@@ -11,6 +11,7 @@ import org.vificlip.BadInputException;
 import org.vificlip.checkpoint.Checkpoints;
 import org.vificlip.checkpoint.StateDict;
 import org.vificlip.data.LabelFile;
+import org.vificlip.data.NpyFile;
 import org.vificlip.data.VideoClips;
 import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
@@ -124,7 +125,7 @@ final class ModelOptions {
     /** Reads --frames and checks it is [B,T,3,S,S] at the model's resolution. */
     private static INDArray readFramesNpy(CommandLine cmd, ClipConfig config) throws IOException, MissingOptionException {
         Path file = Path.of(required(cmd, "frames"));
-        INDArray frames = NpyArrays.readFloat32(file);
+        INDArray frames = NpyFile.readFloat32(file);
         long s = config.imageResolution();
         long[] shape = frames.shape();
         if (shape.length != 5) {

@@ -5,6 +5,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.vificlip.data.NpyFile;
 import org.vificlip.model.ClipModel;
 
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class TextFeaturesCommand implements Command {
         ClipModel model = ModelOptions.loadModel(cmd);
         int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config());
         INDArray features = encode(model, tokens);
-        NpyArrays.write(out, features);
+        NpyFile.write(out, features);
         System.err.println("wrote " + out + " " + Arrays.toString(features.shape()));
         return 0;
     }
