@@ -2,6 +2,7 @@ package org.vificlip.text;
 
 import org.junit.jupiter.api.Test;
 import org.vificlip.data.LabelFile;
+import org.vificlip.testing.ClipFixtures;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PromptTemplateTest {
-    private static final Path CLIP_FIXTURES = Path.of(System.getProperty("fixtures.clip", "src/test/fixtures/clip-tiny-a"));
+    private static final Path CLIP_FIXTURES = ClipFixtures.dir();
 
     @Test
     void formatsLikeViFiClip() {
