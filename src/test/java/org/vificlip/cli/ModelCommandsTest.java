@@ -120,11 +120,7 @@ class ModelCommandsTest {
         var features = FeaturesCommand.encode(model, frames, 1);   // one video per run
         assertClose("video features, one video a run", expected("video_features.npy"), features.video());
         assertClose("frame features, one video a run", expected("frame_features.npy"), features.frames());
-        INDArray tokens = npy(FIXTURE.resolve("inputs/text_tokens.npy")).castTo(DataType.INT);
-        int[][] rows = new int[(int) tokens.rows()][];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = tokens.getRow(i).toIntVector();
-        }
+        int[][] rows = ClipFixtures.textTokens();
         assertClose("text features, two prompts a run", expected("text_features.npy"),
                 TextFeaturesCommand.encode(model, rows, 2));
     }

@@ -28,7 +28,7 @@ class ClipModelGradientTest {
     static void build() throws Exception {
         model = ClipModel.build(ClipFixtures.baseWeights());
         video = ClipFixtures.npy("inputs/video.npy");
-        tokens = TextInputs.rows(ClipFixtures.npy("inputs/text_tokens.npy"));
+        tokens = ClipFixtures.textTokens();
         labels = ClipFixtures.npy("inputs/labels.npy").toIntVector();
     }
 

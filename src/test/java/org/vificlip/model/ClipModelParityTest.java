@@ -19,7 +19,7 @@ class ClipModelParityTest {
     static void build() throws Exception {
         model = ClipModel.build(ClipFixtures.baseWeights());
         video = ClipFixtures.npy("inputs/video.npy");
-        tokens = TextInputs.rows(ClipFixtures.npy("inputs/text_tokens.npy"));
+        tokens = ClipFixtures.textTokens();
     }
 
     @Test

@@ -20,7 +20,7 @@ class VifiClipCheckpointParityTest {
     void fineTunedModelMatchesReference() throws Exception {
         ClipModel model = ClipModel.build(ClipFixtures.fineTunedWeights());
         INDArray video = ClipFixtures.npy("inputs/video.npy");
-        int[][] tokens = TextInputs.rows(ClipFixtures.npy("inputs/text_tokens.npy"));
+        int[][] tokens = ClipFixtures.textTokens();
         List<String> expected;
         try (Stream<Path> files = Files.list(ClipFixtures.file("expected/vificlip_checkpoint"))) {
             expected = files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());

@@ -2,6 +2,7 @@ package org.vificlip.testing;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.checkpoint.Checkpoints;
@@ -35,6 +36,18 @@ public final class ClipFixtures {
     /** A reference array of the fixture, e.g. {@code expected/logits.npy}. */
     public static INDArray npy(String relative) {
         return Nd4j.createFromNpyFile(file(relative).toFile());
+    }
+
+    /** {@code inputs/text_tokens.npy}, int32 {@code [N, 77]}, as rows of token ids. */
+    public static int[][] textTokens() {
+        INDArray tokens = npy("inputs/text_tokens.npy");
+        assertEquals(DataType.INT, tokens.dataType(), "text_tokens.npy dtype");
+        assertEquals(2, tokens.rank(), "text_tokens.npy rank");
+        int[][] rows = new int[(int) tokens.rows()][];
+        for (int n = 0; n < rows.length; n++) {
+            rows[n] = tokens.getRow(n).toIntVector();
+        }
+        return rows;
     }
 
     public static JsonObject summary() throws IOException {
