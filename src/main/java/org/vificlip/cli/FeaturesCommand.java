@@ -6,7 +6,6 @@ import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.vificlip.data.NpyFile;
 import org.vificlip.model.ClipModel;
 
 import java.nio.file.Path;
@@ -48,12 +47,10 @@ public final class FeaturesCommand implements Command {
         ClipModel model = ModelOptions.loadModel(cmd);
         INDArray frames = ModelOptions.readFrames(cmd, model.config());
         ClipModel.VideoFeatures features = encode(model, frames);
-        NpyFile.write(out, features.video());
-        System.err.println("wrote " + out + " " + java.util.Arrays.toString(features.video().shape()));
+        ModelOptions.writeArray(out, features.video());
         if (cmd.hasOption("frame-features")) {
             Path frameOut = Path.of(cmd.getOptionValue("frame-features"));
-            NpyFile.write(frameOut, features.frames());
-            System.err.println("wrote " + frameOut + " " + java.util.Arrays.toString(features.frames().shape()));
+            ModelOptions.writeArray(frameOut, features.frames());
         }
         return 0;
     }

@@ -5,7 +5,6 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.vificlip.data.NpyFile;
 import org.vificlip.model.ClipModel;
 
 import java.nio.file.Path;
@@ -46,8 +45,7 @@ public final class TextFeaturesCommand implements Command {
         ClipModel model = ModelOptions.loadModel(cmd);
         int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config());
         INDArray features = encode(model, tokens);
-        NpyFile.write(out, features);
-        System.err.println("wrote " + out + " " + Arrays.toString(features.shape()));
+        ModelOptions.writeArray(out, features);
         return 0;
     }
 
