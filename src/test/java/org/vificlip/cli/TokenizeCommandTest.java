@@ -1,14 +1,14 @@
 package org.vificlip.cli;
 
-import com.google.gson.Gson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vificlip.testing.MainRunner;
+import org.vificlip.testing.TokenizerCases;
+import org.vificlip.testing.TokenizerCases.Case;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,16 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenizeCommandTest {
-    /** The layout of tokenizer/cases.json that this test needs. */
-    static final class Cases {
-        List<Case> cases;
-    }
-
-    static final class Case {
-        String text;
-        int[] bpe;
-    }
-
     @TempDir
     Path tmp;
 
@@ -39,17 +29,14 @@ class TokenizeCommandTest {
 
     /** Single-line fixture cases, among them accents, entities, emoji, CJK and the longest one. */
     private static List<Case> someCases() throws IOException {
-        Path dir = Path.of(System.getProperty("fixtures.tokenizer", "src/test/fixtures/tokenizer"));
-        try (Reader in = Files.newBufferedReader(dir.resolve("cases.json"), StandardCharsets.UTF_8)) {
-            List<Case> all = new Gson().fromJson(in, Cases.class).cases;
-            List<Case> picked = new ArrayList<>();
-            for (Case c : all.subList(0, 40)) {
-                if (c.text.indexOf('\n') < 0 && c.text.indexOf('\r') < 0) {
-                    picked.add(c);
-                }
+        List<Case> all = TokenizerCases.read().cases;
+        List<Case> picked = new ArrayList<>();
+        for (Case c : all.subList(0, 40)) {
+            if (c.text.indexOf('\n') < 0 && c.text.indexOf('\r') < 0) {
+                picked.add(c);
             }
-            return picked;
         }
+        return picked;
     }
 
     private static String expectedLine(Case c) {
