@@ -8,7 +8,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.model.ClipModel;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -61,8 +60,7 @@ public final class ClassifyCommand implements Command {
         }
         if (cmd.hasOption("out")) {
             Path out = Path.of(cmd.getOptionValue("out"));
-            NpyArrays.write(out, logits);
-            System.err.println("wrote " + out + " " + Arrays.toString(logits.shape()));
+            ModelOptions.writeArray(out, logits);
         }
         return 0;
     }

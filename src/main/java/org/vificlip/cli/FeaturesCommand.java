@@ -47,12 +47,10 @@ public final class FeaturesCommand implements Command {
         ClipModel model = ModelOptions.loadModel(cmd);
         INDArray frames = ModelOptions.readFrames(cmd, model.config());
         ClipModel.VideoFeatures features = encode(model, frames);
-        NpyArrays.write(out, features.video());
-        System.err.println("wrote " + out + " " + java.util.Arrays.toString(features.video().shape()));
+        ModelOptions.writeArray(out, features.video());
         if (cmd.hasOption("frame-features")) {
             Path frameOut = Path.of(cmd.getOptionValue("frame-features"));
-            NpyArrays.write(frameOut, features.frames());
-            System.err.println("wrote " + frameOut + " " + java.util.Arrays.toString(features.frames().shape()));
+            ModelOptions.writeArray(frameOut, features.frames());
         }
         return 0;
     }

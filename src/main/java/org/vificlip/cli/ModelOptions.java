@@ -11,6 +11,7 @@ import org.vificlip.BadInputException;
 import org.vificlip.checkpoint.Checkpoints;
 import org.vificlip.checkpoint.StateDict;
 import org.vificlip.data.LabelFile;
+import org.vificlip.data.NpyFile;
 import org.vificlip.data.VideoClips;
 import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
@@ -121,10 +122,16 @@ final class ModelOptions {
         throw new ParseException("--" + option + " must be a positive whole number, got '" + value + "'");
     }
 
+    /** Writes a result array as float32 .npy and says so on standard error (standard output is for results). */
+    static void writeArray(Path out, INDArray array) throws IOException {
+        NpyFile.write(out, array);
+        System.err.println("wrote " + out + " " + Arrays.toString(array.shape()));
+    }
+
     /** Reads --frames and checks it is [B,T,3,S,S] at the model's resolution. */
     private static INDArray readFramesNpy(CommandLine cmd, ClipConfig config) throws IOException, MissingOptionException {
         Path file = Path.of(required(cmd, "frames"));
-        INDArray frames = NpyArrays.readFloat32(file);
+        INDArray frames = NpyFile.readFloat32(file);
         long s = config.imageResolution();
         long[] shape = frames.shape();
         if (shape.length != 5) {

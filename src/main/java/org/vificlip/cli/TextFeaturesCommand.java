@@ -45,8 +45,7 @@ public final class TextFeaturesCommand implements Command {
         ClipModel model = ModelOptions.loadModel(cmd);
         int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config());
         INDArray features = encode(model, tokens);
-        NpyArrays.write(out, features);
-        System.err.println("wrote " + out + " " + Arrays.toString(features.shape()));
+        ModelOptions.writeArray(out, features);
         return 0;
     }
 

@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -79,18 +78,5 @@ final class TextInputs {
             }
         }
         return best;
-    }
-
-    /** An integer [N, L] array (e.g. loaded from .npy) as rows of ids. */
-    static int[][] rows(INDArray tokens) {
-        if (tokens.rank() != 2) {
-            throw new IllegalArgumentException("tokens must be [N, L], got " + Arrays.toString(tokens.shape()));
-        }
-        INDArray ints = tokens.castTo(DataType.INT);
-        int[][] rows = new int[(int) tokens.rows()][];
-        for (int n = 0; n < rows.length; n++) {
-            rows[n] = ints.getRow(n).toIntVector();
-        }
-        return rows;
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vificlip.BadInputException;
 import org.vificlip.model.ClipConfig;
+import org.vificlip.testing.ClipFixtures;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.vificlip.model.ClipConfig;
+import org.vificlip.testing.ClipFixtures;
 
 import java.io.IOException;
 import java.nio.file.Files;

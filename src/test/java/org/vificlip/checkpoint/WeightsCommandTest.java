@@ -1,11 +1,11 @@
 package org.vificlip.checkpoint;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.vificlip.cli.Main;
+import org.vificlip.testing.ClipFixtures;
+import org.vificlip.testing.MainRunner;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,19 +17,15 @@ class WeightsCommandTest {
     @TempDir
     Path tmp;
 
-    private static String run(int expectedExit, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(buffer, true));
-            System.setErr(new PrintStream(buffer, true));
-            assertEquals(expectedExit, Main.run(args), () -> buffer.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return buffer.toString();
+    @RegisterExtension
+    final MainRunner cli = new MainRunner();
+
+    /** Runs the command, checks its exit code and returns everything it printed. */
+    private String run(int expectedExit, String... args) {
+        int exit = cli.run(args);
+        String text = cli.stdout() + cli.stderr();
+        assertEquals(expectedExit, exit, text);
+        return text;
     }
 
     @Test

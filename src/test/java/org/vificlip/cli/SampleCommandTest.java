@@ -30,7 +30,7 @@ class SampleCommandTest {
         NpyFile.Array preArray = NpyFile.read(pre);
         NpyFile.Array preRef = VideoFixtures.referenceTensor(clip);
         assertArrayEquals(preRef.shape(), preArray.shape());
-        assertTrue(VideoFixtures.meanAbsDiff(preArray.floats(), preRef.floats()) <= 0.02);
+        VideoFixtures.assertTensorClose(clip.file() + " (sample command)", preArray.floats(), preRef.floats());
     }
 
     @Test

@@ -1,17 +1,14 @@
 package org.vificlip.cli;
 
-import com.google.gson.Gson;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.vificlip.testing.MainRunner;
+import org.vificlip.testing.TokenizerCases;
+import org.vificlip.testing.TokenizerCases.Case;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,54 +21,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenizeCommandTest {
-    /** The layout of tokenizer/cases.json that this test needs. */
-    static final class Cases {
-        List<Case> cases;
-    }
-
-    static final class Case {
-        String text;
-        int[] bpe;
-    }
-
     @TempDir
     Path tmp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-    private InputStream savedIn;
-
-    @BeforeEach
-    void captureStreams() {
-        savedOut = System.out;
-        savedErr = System.err;
-        savedIn = System.in;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStreams() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-        System.setIn(savedIn);
-    }
+    @RegisterExtension
+    final MainRunner cli = new MainRunner();
 
     /** Single-line fixture cases, among them accents, entities, emoji, CJK and the longest one. */
     private static List<Case> someCases() throws IOException {
-        Path dir = Path.of(System.getProperty("fixtures.tokenizer", "src/test/fixtures/tokenizer"));
-        try (Reader in = Files.newBufferedReader(dir.resolve("cases.json"), StandardCharsets.UTF_8)) {
-            List<Case> all = new Gson().fromJson(in, Cases.class).cases;
-            List<Case> picked = new ArrayList<>();
-            for (Case c : all.subList(0, 40)) {
-                if (c.text.indexOf('\n') < 0 && c.text.indexOf('\r') < 0) {
-                    picked.add(c);
-                }
+        List<Case> all = TokenizerCases.read().cases;
+        List<Case> picked = new ArrayList<>();
+        for (Case c : all.subList(0, 40)) {
+            if (c.text.indexOf('\n') < 0 && c.text.indexOf('\r') < 0) {
+                picked.add(c);
             }
-            return picked;
         }
+        return picked;
     }
 
     private static String expectedLine(Case c) {
@@ -86,8 +51,8 @@ class TokenizeCommandTest {
         Files.writeString(file, cases.stream().map(c -> c.text + "\n").collect(Collectors.joining()),
                 StandardCharsets.UTF_8);
 
-        assertEquals(0, Main.run(new String[] {"tokenize", "--file", file.toString()}), err.toString());
-        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, cli.run("tokenize", "--file", file.toString()), cli.stderr());
+        List<String> lines = cli.stdout().lines().toList();
         assertEquals(cases.size(), lines.size());
         for (int i = 0; i < cases.size(); i++) {
             assertEquals(expectedLine(cases.get(i)), lines.get(i), cases.get(i).text);
@@ -98,28 +63,28 @@ class TokenizeCommandTest {
     void dashReadsStandardInput() throws IOException {
         Case c = someCases().get(1);
         System.setIn(new ByteArrayInputStream((c.text + "\r\n\n").getBytes(StandardCharsets.UTF_8)));
-        assertEquals(0, Main.run(new String[] {"tokenize", "-f", "-"}), err.toString());
-        assertEquals(List.of(expectedLine(c), "49406 49407"), out.toString(StandardCharsets.UTF_8).lines().toList());
+        assertEquals(0, cli.run("tokenize", "-f", "-"), cli.stderr());
+        assertEquals(List.of(expectedLine(c), "49406 49407"), cli.stdout().lines().toList());
     }
 
     @Test
     void badInputIsAOneLineErrorAndExitCode2() throws IOException {
         Path missing = tmp.resolve("missing.txt");
-        assertEquals(Main.EXIT_BAD_INPUT, Main.run(new String[] {"tokenize", "--file", missing.toString()}));
-        assertTrue(err.toString().contains(missing + ": file not found"), err.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, cli.run("tokenize", "--file", missing.toString()));
+        assertTrue(cli.stderr().contains(missing + ": file not found"), cli.stderr());
 
         Path latin1 = tmp.resolve("latin1.txt");
         Files.write(latin1, new byte[] {'o', 'k', '\n', 'c', 'a', 'f', (byte) 0xE9, '\n'});
-        assertEquals(Main.EXIT_BAD_INPUT, Main.run(new String[] {"tokenize", "--file", latin1.toString()}));
-        assertTrue(err.toString().contains(latin1 + ": line 2: not valid UTF-8"), err.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, cli.run("tokenize", "--file", latin1.toString()));
+        assertTrue(cli.stderr().contains(latin1 + ": line 2: not valid UTF-8"), cli.stderr());
 
-        assertEquals(Main.EXIT_BAD_INPUT, Main.run(new String[] {"tokenize"}));
-        assertTrue(err.toString().contains("Missing required option"), err.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, cli.run("tokenize"));
+        assertTrue(cli.stderr().contains("Missing required option"), cli.stderr());
     }
 
     @Test
     void helpDescribesTheCommand() {
-        assertEquals(0, Main.run(new String[] {"tokenize", "--help"}));
-        assertTrue(out.toString().contains("--file"), out.toString());
+        assertEquals(0, cli.run("tokenize", "--help"));
+        assertTrue(cli.stdout().contains("--file"), cli.stdout());
     }
 }

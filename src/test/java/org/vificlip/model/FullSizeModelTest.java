@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.vificlip.checkpoint.StateDict;
+import org.vificlip.testing.FixtureTolerance;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -134,9 +135,9 @@ class FullSizeModelTest {
         assertFalse(a.isNaN().any() || a.isInfinite().any(), "finite features");
     }
 
+    /** The fixtures' tolerance, and the same shape. */
     private static void assertClose(INDArray expected, INDArray actual, String what) {
-        double err = expected.sub(actual).amaxNumber().doubleValue();
-        double tol = 1e-4 + 1e-3 * expected.amaxNumber().doubleValue();
-        assertTrue(err <= tol, what + ": max |error| " + err + " > " + tol);
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        FixtureTolerance.assertClose(what, expected, actual);
     }
 }

@@ -1,14 +1,10 @@
 package org.vificlip.text;
 
-import com.google.gson.Gson;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vificlip.testing.TokenizerCases;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,33 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** OpenAI's tokenizer output on the reference texts (tokenizer/cases.json) must be matched exactly. */
 class ClipTokenizerTest {
-    /** The JSON layout of cases.json. */
-    static final class Cases {
-        int sot;
-        int eot;
-        int context_length;
-        List<Case> cases;
-    }
-
-    static final class Case {
-        String text;
-        int[] bpe;
-        int[] tokens77;
-    }
-
-    private static Cases fixture;
+    private static TokenizerCases fixture;
     private static ClipTokenizer tokenizer;
-
-    static Cases readCases() throws IOException {
-        Path dir = Path.of(System.getProperty("fixtures.tokenizer", "src/test/fixtures/tokenizer"));
-        try (Reader in = Files.newBufferedReader(dir.resolve("cases.json"), StandardCharsets.UTF_8)) {
-            return new Gson().fromJson(in, Cases.class);
-        }
-    }
 
     @BeforeAll
     static void load() throws IOException {
-        fixture = readCases();
+        fixture = TokenizerCases.read();
         tokenizer = ClipTokenizer.load();
     }
 
@@ -62,7 +37,7 @@ class ClipTokenizerTest {
     @Test
     void everyCaseMatchesBpeAndTokens77Exactly() {
         List<String> failures = new ArrayList<>();
-        for (Case c : fixture.cases) {
+        for (TokenizerCases.Case c : fixture.cases) {
             int[] bpe = tokenizer.encode(c.text);
             int[] tokens77 = tokenizer.tokenize77(c.text);
             if (!Arrays.equals(bpe, c.bpe) || !Arrays.equals(tokens77, c.tokens77)) {
@@ -87,7 +62,7 @@ class ClipTokenizerTest {
     /** A text of more than 77 tokens, built from the longest case: its ids are that case's ids twice. */
     @Test
     void longTextIsCutWithEndTokenLastOrRefused() {
-        Case longest = fixture.cases.stream().max((a, b) -> Integer.compare(a.bpe.length, b.bpe.length)).get();
+        TokenizerCases.Case longest = fixture.cases.stream().max((a, b) -> Integer.compare(a.bpe.length, b.bpe.length)).get();
         String text = longest.text + " " + longest.text;
         int[] twice = IntStream.concat(Arrays.stream(longest.bpe), Arrays.stream(longest.bpe)).toArray();
         assertTrue(twice.length + 2 > 77);
@@ -135,7 +110,7 @@ class ClipTokenizerTest {
 
     @Test
     void decodeGivesBackTheCleanedText() {
-        for (Case c : fixture.cases.subList(0, 200)) {
+        for (TokenizerCases.Case c : fixture.cases.subList(0, 200)) {
             String decoded = tokenizer.decode(c.bpe).strip();
             assertArrayEquals(c.bpe, tokenizer.encode(decoded), c.text + " -> " + decoded);
         }

@@ -21,7 +21,6 @@ class H264FixturesTest {
     /** Fixture README tolerances. */
     static final double MAX_MEAN_ABS_PIXEL = 2.0;
     static final double MIN_PSNR_DB = 35.0;
-    static final double MAX_MEAN_ABS_TENSOR = 0.02;
 
     @TestFactory
     List<DynamicTest> h264ClipsMatchReference() throws IOException {
@@ -64,9 +63,7 @@ class H264FixturesTest {
             FrameTensor tensor = Preprocessing.test(frames, 224, Normalization.VIFI_CLIP);
             NpyFile.Array expected = VideoFixtures.referenceTensor(clip);
             assertArrayEquals(expected.shape(), tensor.shape());
-            double diff = VideoFixtures.meanAbsDiff(tensor.data(), expected.floats());
-            System.out.printf("%s preprocessed (our decode): mean|diff| %.6f%n", clip.file(), diff);
-            assertTrue(diff <= MAX_MEAN_ABS_TENSOR, clip.file() + " preprocessed mean|diff| " + diff);
+            VideoFixtures.assertTensorClose(clip.file() + " (our decode)", tensor.data(), expected.floats());
         }
     }
 

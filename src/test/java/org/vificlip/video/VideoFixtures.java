@@ -13,6 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** The golden video fixtures: directory from {@code -Dfixtures.videos}, else the project copy. */
 public final class VideoFixtures {
     public static final Path DIR = Path.of(System.getProperty("fixtures.videos", "src/test/fixtures/videos"));
@@ -100,6 +103,18 @@ public final class VideoFixtures {
         }
         double mse = sse / a.length;
         return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+    }
+
+    /** The fixtures README's tolerance for preprocessed tensors against ViFi-CLIP's: mean |diff| ≤ 0.02. */
+    public static final double MAX_MEAN_ABS_TENSOR = 0.02;
+
+    /** Asserts a preprocessed tensor is within {@link #MAX_MEAN_ABS_TENSOR} of the reference; prints and returns it. */
+    public static double assertTensorClose(String what, float[] actual, float[] expected) {
+        assertEquals(expected.length, actual.length, what + ": tensor size");
+        double diff = meanAbsDiff(actual, expected);
+        System.out.printf("%s: preprocessed mean|diff| %.7f%n", what, diff);
+        assertTrue(diff <= MAX_MEAN_ABS_TENSOR, what + ": preprocessed mean |diff| " + diff);
+        return diff;
     }
 
     public static double meanAbsDiff(float[] a, float[] b) {

@@ -1270,21 +1270,27 @@ public final class Mpeg4Decoder {
             mvy[idx] = y;
         }
 
+        /** The plane of block n of a macroblock: 0-3 the four 8x8 luma blocks, 4 Cb, 5 Cr. */
+        private byte[] plane(int n) {
+            return n < 4 ? y : (n == 4 ? u : v);
+        }
+
+        private int stride(int n) {
+            return n < 4 ? strideY : strideC;
+        }
+
+        /** Where block n of macroblock (mbx, mby) starts in its plane. */
+        private int blockOffset(int n, int mbx, int mby) {
+            return n < 4 ? (mby * 16 + (n >> 1) * 8) * strideY + mbx * 16 + (n & 1) * 8
+                    : mby * 8 * strideC + mbx * 8;
+        }
+
         /** Writes samples (plus prediction p at pOff, if any) of block n, clamped to 0..255. */
         void putBlock(int n, int mbx, int mby, int[] samples, int[] p, int pOff) {
-            byte[] plane;
-            int stride;
-            int o;
+            byte[] plane = plane(n);
+            int stride = stride(n);
+            int o = blockOffset(n, mbx, mby);
             int pStride = n < 4 ? 16 : 8;
-            if (n < 4) {
-                plane = y;
-                stride = strideY;
-                o = (mby * 16 + (n >> 1) * 8) * stride + mbx * 16 + (n & 1) * 8;
-            } else {
-                plane = n == 4 ? u : v;
-                stride = strideC;
-                o = mby * 8 * stride + mbx * 8;
-            }
             for (int r = 0; r < 8; r++) {
                 int d = o + r * stride;
                 int s = r * 8;
@@ -1304,18 +1310,9 @@ public final class Mpeg4Decoder {
         }
 
         void putPrediction(int n, int mbx, int mby, int[] p, int pOff, int pStride) {
-            byte[] plane;
-            int stride;
-            int o;
-            if (n < 4) {
-                plane = y;
-                stride = strideY;
-                o = (mby * 16 + (n >> 1) * 8) * stride + mbx * 16 + (n & 1) * 8;
-            } else {
-                plane = n == 4 ? u : v;
-                stride = strideC;
-                o = mby * 8 * stride + mbx * 8;
-            }
+            byte[] plane = plane(n);
+            int stride = stride(n);
+            int o = blockOffset(n, mbx, mby);
             for (int r = 0; r < 8; r++) {
                 int d = o + r * stride;
                 int ps = pOff + r * pStride;

@@ -34,6 +34,14 @@ class AviBadInputTest {
         return Files.readAllBytes(dir().resolve(name));
     }
 
+    /** xvid_simple.avi with the video stream's FourCC (biCompression, 16 bytes into the strf data) replaced. */
+    private static byte[] xvidWithFourCC(String fourCC) throws IOException {
+        byte[] b = fixture("xvid_simple.avi");
+        int strf = find(b, "strf");
+        System.arraycopy(fourCC.getBytes(StandardCharsets.ISO_8859_1), 0, b, strf + 8 + 16, 4);
+        return b;
+    }
+
     /** Opens and reads every frame within a time limit; returns the error, which must name the file. */
     private static BadInputException failure(Path file) {
         BadInputException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
@@ -86,9 +94,7 @@ class AviBadInputTest {
 
     @Test
     void unsupportedFourCC() throws IOException {
-        byte[] b = fixture("xvid_simple.avi");
-        int strf = find(b, "strf");
-        System.arraycopy("H264".getBytes(StandardCharsets.ISO_8859_1), 0, b, strf + 8 + 16, 4);
+        byte[] b = xvidWithFourCC("H264");
         String message = failure(write("h264.avi", b)).getMessage();
         assertTrue(message.contains("FourCC 'H264' is not supported") && message.contains("XVID")
                 && message.contains("DX50"), message);
@@ -96,9 +102,7 @@ class AviBadInputTest {
 
     @Test
     void divx3IsNotMpeg4Part2() throws IOException {
-        byte[] b = fixture("xvid_simple.avi");
-        int strf = find(b, "strf");
-        System.arraycopy("DIV3".getBytes(StandardCharsets.ISO_8859_1), 0, b, strf + 8 + 16, 4);
+        byte[] b = xvidWithFourCC("DIV3");
         String message = failure(write("div3.avi", b)).getMessage();
         assertTrue(message.contains("FourCC 'DIV3'") && message.contains("DivX 3")
                 && message.contains("not MPEG-4 Part 2"), message);

@@ -4,13 +4,14 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.vificlip.data.NpyFile;
 import org.vificlip.video.RgbFrame;
+import org.vificlip.video.VideoFixtures;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +24,7 @@ final class AviFixtures {
     }
 
     static Path dir() {
-        return Paths.get(System.getProperty("fixtures.videos", "src/test/fixtures/videos"));
+        return VideoFixtures.DIR;
     }
 
     static JsonObject video(String name) throws IOException {
@@ -55,16 +56,8 @@ final class AviFixtures {
         assertEquals(w, frame.width(), "width");
         assertEquals(h, frame.height(), "height");
         int size = w * h * 3;
-        double sumSq = 0;
-        double sumAbs = 0;
-        byte[] rgb = frame.rgb();
-        for (int j = 0; j < size; j++) {
-            int d = (rgb[j] & 0xFF) - (expected.bytes()[i * size + j] & 0xFF);
-            sumSq += d * d;
-            sumAbs += Math.abs(d);
-        }
-        double mse = sumSq / size;
-        return new double[]{mse == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 / mse), sumAbs / size};
+        byte[] want = Arrays.copyOfRange(expected.bytes(), i * size, (i + 1) * size);
+        return new double[]{VideoFixtures.psnr(frame.rgb(), want), VideoFixtures.meanAbsDiff(frame.rgb(), want)};
     }
 
     // ------------------------------------------------------------------ writing AVI variants

@@ -6,6 +6,7 @@ import org.vificlip.data.NpyFile;
 import org.vificlip.video.FrameTensor;
 import org.vificlip.video.Normalization;
 import org.vificlip.video.Preprocessing;
+import org.vificlip.video.VideoFixtures;
 import org.vificlip.video.VideoReader;
 import org.vificlip.video.VideoReaders;
 
@@ -19,8 +20,6 @@ import static org.vificlip.video.avi.AviFixtures.*;
  * against the reference tensors (fixtures README: mean |diff| <= 0.02).
  */
 class AviPreprocessingTest {
-    private static final double MAX_MEAN_ABS = 0.02;
-
     @ParameterizedTest
     @ValueSource(strings = {"mpeg4_part2.avi", "xvid_simple.avi", "xvid_asp_bframes.avi"})
     void preprocessedTensorsMatchTheReference(String name) throws IOException {
@@ -30,12 +29,6 @@ class AviPreprocessingTest {
         }
         NpyFile.Array expected = NpyFile.read(dir().resolve(name.replace(".avi", ".preprocessed.npy")));
         assertArrayEquals(expected.shape(), tensor.shape());
-        float[] want = expected.floats();
-        double sum = 0;
-        for (int i = 0; i < want.length; i++) {
-            sum += Math.abs(tensor.data()[i] - want[i]);
-        }
-        double mean = sum / want.length;
-        assertTrue(mean <= MAX_MEAN_ABS, name + ": mean |diff| " + mean);
+        VideoFixtures.assertTensorClose(name, tensor.data(), expected.floats());
     }
 }

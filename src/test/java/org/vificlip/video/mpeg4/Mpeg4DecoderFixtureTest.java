@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vificlip.data.NpyFile;
 import org.vificlip.video.RgbFrame;
+import org.vificlip.video.VideoFixtures;
 import org.vificlip.video.Yuv420Frame;
 
 /**
@@ -21,7 +23,7 @@ import org.vificlip.video.Yuv420Frame;
  * frames with FFmpeg's (fixtures README: per frame PSNR >= 30 dB and mean |diff| <= 2.0).
  */
 class Mpeg4DecoderFixtureTest {
-    static final Path FIXTURES = Path.of(System.getProperty("fixtures.videos", "src/test/fixtures/videos"));
+    static final Path FIXTURES = VideoFixtures.DIR;
 
     @ParameterizedTest
     @ValueSource(strings = {"mpeg4_part2.avi", "xvid_simple.avi", "xvid_asp_bframes.avi"})
@@ -33,7 +35,9 @@ class Mpeg4DecoderFixtureTest {
         assertEquals(info.get("frames").getAsInt(), frames.size(), name + ": presentation frame count");
         int width = info.get("width").getAsInt();
         int height = info.get("height").getAsInt();
-        byte[] expected = readUint8Npy(FIXTURES.resolve(name.replace(".avi", ".frames_rgb.npy")));
+        NpyFile.Array frameArray = NpyFile.read(FIXTURES.resolve(name.replace(".avi", ".frames_rgb.npy")));
+        assertEquals("|u1", frameArray.dtype(), name + ": frames_rgb.npy dtype");
+        byte[] expected = frameArray.bytes();
         int frameBytes = width * height * 3;
         var indices = info.getAsJsonArray("test_mode_indices_8");
         assertEquals(indices.size() * frameBytes, expected.length, name + ": frames_rgb.npy size");
@@ -43,15 +47,9 @@ class Mpeg4DecoderFixtureTest {
             RgbFrame rgb = frames.get(index).toRgb();
             assertEquals(width, rgb.width());
             assertEquals(height, rgb.height());
-            double sumAbs = 0;
-            double sumSq = 0;
-            for (int i = 0; i < frameBytes; i++) {
-                int d = (rgb.rgb()[i] & 0xFF) - (expected[k * frameBytes + i] & 0xFF);
-                sumAbs += Math.abs(d);
-                sumSq += d * d;
-            }
-            double meanAbs = sumAbs / frameBytes;
-            double psnr = sumSq == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 * frameBytes / sumSq);
+            byte[] want = Arrays.copyOfRange(expected, k * frameBytes, (k + 1) * frameBytes);
+            double meanAbs = VideoFixtures.meanAbsDiff(rgb.rgb(), want);
+            double psnr = VideoFixtures.psnr(rgb.rgb(), want);
             report.append(String.format(" #%d %.1fdB/%.3f", index, psnr, meanAbs));
             assertTrue(psnr >= 30, name + " frame " + index + ": PSNR " + psnr);
             assertTrue(meanAbs <= 2.0, name + " frame " + index + ": mean |diff| " + meanAbs);
@@ -67,19 +65,5 @@ class Mpeg4DecoderFixtureTest {
         }
         frames.addAll(decoder.flush());
         return frames;
-    }
-
-    /** The data of a C-order uint8 .npy file. */
-    static byte[] readUint8Npy(Path npy) throws IOException {
-        byte[] b = Files.readAllBytes(npy);
-        int headerLength = (b[8] & 0xFF) | (b[9] & 0xFF) << 8;
-        String header = new String(b, 10, headerLength, StandardCharsets.ISO_8859_1);
-        if (!header.contains("'|u1'") || header.contains("'fortran_order': True")) {
-            throw new IOException(npy + ": expected a C-order uint8 array, header " + header);
-        }
-        int start = 10 + headerLength;
-        byte[] data = new byte[b.length - start];
-        System.arraycopy(b, start, data, 0, data.length);
-        return data;
     }
 }
