@@ -1,0 +1,214 @@
+package org.vificlip.model;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.vificlip.BadInputException;
+import org.vificlip.checkpoint.StateDict;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CLIP (ViT image tower + text tower) with ViFi-CLIP's video head, as one SameDiff graph whose every
+ * weight (except the frozen token embedding) is a trainable variable named by its OpenAI key.
+ * <p>
+ * The graph is built once and reused; each call runs only the part it asks for (SameDiff executes the
+ * sub-graph its requested outputs need), so image features never run the text tower and vice versa.
+ * <pre>
+ *   frames [B,T,3,S,S] → B·T images → image encoder → frame_features [B·T,E] → mean over T → video_features [B,E]
+ *   token_embeddings [C,L,W], end_token [C,L] → text encoder → text_features [C,E]
+ *   logits [B,C] = exp(logit_scale)·cos(video, text);  loss = cross-entropy(logits, targets [B,C])
+ * </pre>
+ */
+public final class ClipModel {
+    /** Placeholders. */
+    public static final String FRAMES = "frames";
+    public static final String TOKEN_EMBEDDINGS = "token_embeddings";
+    public static final String END_TOKEN = "end_token";
+    public static final String TARGETS = "targets";
+    /** Outputs. */
+    public static final String FRAME_FEATURES = "frame_features";
+    public static final String VIDEO_FEATURES = "video_features";
+    public static final String TEXT_FEATURES = "text_features";
+    public static final String LOGITS = "logits";
+    public static final String LOSS = "loss";
+
+    private final ClipConfig config;
+    private final SameDiff sd;
+    private final ClipParameters parameters;
+    private final TokenEmbedding tokenEmbedding;
+
+    private ClipModel(ClipConfig config, SameDiff sd, ClipParameters parameters, TokenEmbedding tokenEmbedding) {
+        this.config = config;
+        this.sd = sd;
+        this.parameters = parameters;
+        this.tokenEmbedding = tokenEmbedding;
+    }
+
+    /**
+     * Builds the model for the architecture the weights imply (OpenAI's {@code build_model}).
+     *
+     * @throws BadInputException naming the weights' source if a key is missing or mis-shaped
+     */
+    public static ClipModel build(StateDict weights) throws BadInputException {
+        return build(ClipConfig.infer(weights.shapes(), weights.source()), weights);
+    }
+
+    public static ClipModel build(ClipConfig config, StateDict weights) throws BadInputException {
+        SameDiff sd = SameDiff.create();
+        ClipParameters params = ClipParameters.declare(sd, config, weights);
+        int s = config.imageResolution();
+
+        SDVariable frames = sd.placeHolder(FRAMES, DataType.FLOAT, -1, -1, 3, s, s);
+        SDVariable images = sd.reshape(frames, -1, 3, s, s);
+        SDVariable frameFeatures = new VisionTransformer(params, config).forward(sd, images).rename(FRAME_FEATURES);
+        VifiClipHead head = new VifiClipHead(params, config);
+        SDVariable videoFeatures = head.poolOverTime(sd, frames, frameFeatures).rename(VIDEO_FEATURES);
+
+        SDVariable tokens = sd.placeHolder(TOKEN_EMBEDDINGS, DataType.FLOAT, -1, config.contextLength(), config.textWidth());
+        SDVariable endToken = sd.placeHolder(END_TOKEN, DataType.FLOAT, -1, config.contextLength());
+        SDVariable textFeatures = new TextTransformer(sd, params, config).forward(sd, tokens, endToken).rename(TEXT_FEATURES);
+
+        SDVariable logits = head.logits(sd, videoFeatures, textFeatures).rename(LOGITS);
+        SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, -1);
+        head.crossEntropy(sd, logits, targets).rename(LOSS);
+        sd.setLossVariables(LOSS);
+
+        TokenEmbedding embedding = new TokenEmbedding(weights.get(ClipParameters.TOKEN_EMBEDDING), config.contextLength());
+        return new ClipModel(config, sd, params, embedding);
+    }
+
+    public ClipConfig config() {
+        return config;
+    }
+
+    /** The graph, for training: placeholders and outputs are the constants of this class. */
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** Keys of the trainable parameters (every weight but {@code token_embedding.weight}). */
+    public List<String> trainableParameters() {
+        return parameters.trainable();
+    }
+
+    /** @param images [N, 3, S, S] float32, normalised → image features [N, E] before normalisation */
+    public INDArray encodeImages(INDArray images) {
+        requireShape("images", images, -1, 3, config.imageResolution(), config.imageResolution());
+        INDArray asFrames = images.reshape(images.size(0), 1, 3, images.size(2), images.size(3));
+        return run(Map.of(FRAMES, asFrames), FRAME_FEATURES).get(FRAME_FEATURES);
+    }
+
+    /** Video and per-frame features, before normalisation. */
+    public record VideoFeatures(INDArray video, INDArray frames) {
+    }
+
+    /**
+     * @param frames [B, T, 3, S, S] float32, normalised
+     * @return video features [B, E] (mean of the frames' features) and frame features [B, T, E]
+     */
+    public VideoFeatures encodeVideos(INDArray frames) {
+        requireFrames(frames);
+        Map<String, INDArray> out = run(Map.of(FRAMES, frames), VIDEO_FEATURES, FRAME_FEATURES);
+        INDArray perFrame = out.get(FRAME_FEATURES).reshape(frames.size(0), frames.size(1), config.embedDim());
+        return new VideoFeatures(out.get(VIDEO_FEATURES), perFrame);
+    }
+
+    /** @param tokens C rows of context-length ids (start, BPE ids, end, zero padding) → [C, E] */
+    public INDArray encodeText(int[][] tokens) {
+        return run(textInputs(tokens), TEXT_FEATURES).get(TEXT_FEATURES);
+    }
+
+    /** @return logits [B, C] = exp(logit_scale)·cos(video features, text features) */
+    public INDArray logits(INDArray frames, int[][] tokens) {
+        requireFrames(frames);
+        Map<String, INDArray> inputs = textInputs(tokens);
+        inputs.put(FRAMES, frames);
+        return run(inputs, LOGITS).get(LOGITS);
+    }
+
+    /** Loss and the gradient of every trainable parameter, under OpenAI key names. */
+    public record Gradients(double loss, INDArray logits, Map<String, INDArray> byParameter) {
+    }
+
+    /** Cross-entropy gradients for class indices {@code labels} (one per video). */
+    public Gradients gradients(INDArray frames, int[][] tokens, int[] labels) {
+        return gradients(frames, tokens, targets(labels, tokens.length, 0.0));
+    }
+
+    /** @param targets [B, C] target distributions, see {@link #targets} */
+    public Gradients gradients(INDArray frames, int[][] tokens, INDArray targets) {
+        requireFrames(frames);
+        Map<String, INDArray> inputs = placeholders(frames, tokens, targets);
+        OutAndGrad result = sd.calculateGradientsAndOutputs(inputs, List.of(LOSS, LOGITS), parameters.trainable());
+        return new Gradients(result.getOutputs().get(LOSS).getDouble(0), result.getOutputs().get(LOGITS),
+                result.getGradients());
+    }
+
+    /** Loss only (no backward pass). */
+    public double loss(INDArray frames, int[][] tokens, INDArray targets) {
+        requireFrames(frames);
+        return run(placeholders(frames, tokens, targets), LOSS).get(LOSS).getDouble(0);
+    }
+
+    /** Every placeholder of the training graph, for {@link #sameDiff()} users (training loops). */
+    public Map<String, INDArray> placeholders(INDArray frames, int[][] tokens, INDArray targets) {
+        Map<String, INDArray> inputs = textInputs(tokens);
+        inputs.put(FRAMES, frames);
+        inputs.put(TARGETS, targets);
+        return inputs;
+    }
+
+    /**
+     * Target distributions for the cross-entropy: one-hot of {@code labels}, or with label smoothing ε
+     * (1−ε)·one-hot + ε/C, which gives exactly timm's {@code LabelSmoothingCrossEntropy} loss.
+     */
+    public static INDArray targets(int[] labels, int classes, double smoothing) {
+        INDArray t = Nd4j.valueArrayOf(new long[]{labels.length, classes}, smoothing / classes, DataType.FLOAT);
+        for (int b = 0; b < labels.length; b++) {
+            if (labels[b] < 0 || labels[b] >= classes) {
+                throw new IllegalArgumentException("label " + labels[b] + " is not a class index below " + classes);
+            }
+            t.putScalar(b, labels[b], 1.0 - smoothing + smoothing / classes);
+        }
+        return t;
+    }
+
+    /** The text tower's placeholders for these prompts (token embeddings looked up here). */
+    public Map<String, INDArray> textInputs(int[][] tokens) {
+        Map<String, INDArray> inputs = new HashMap<>();
+        inputs.put(TOKEN_EMBEDDINGS, tokenEmbedding.embed(tokens));
+        inputs.put(END_TOKEN, tokenEmbedding.endTokenOneHot(tokens));
+        return inputs;
+    }
+
+    /** Runs the graph for the given outputs, detached from SameDiff's workspace arrays. */
+    private Map<String, INDArray> run(Map<String, INDArray> inputs, String... outputs) {
+        Map<String, INDArray> out = sd.output(inputs, outputs);
+        Map<String, INDArray> copy = new HashMap<>();
+        out.forEach((k, v) -> copy.put(k, v));
+        return copy;
+    }
+
+    private void requireFrames(INDArray frames) {
+        requireShape("frames", frames, -1, -1, 3, config.imageResolution(), config.imageResolution());
+    }
+
+    /** -1 in {@code shape} matches any size. */
+    private static void requireShape(String what, INDArray array, long... shape) {
+        boolean ok = array.rank() == shape.length;
+        for (int i = 0; ok && i < shape.length; i++) {
+            ok = shape[i] < 0 ? array.size(i) > 0 : array.size(i) == shape[i];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(what + " must be " + Arrays.toString(shape).replace("-1", "any")
+                    + ", got " + Arrays.toString(array.shape()));
+        }
+    }
+}

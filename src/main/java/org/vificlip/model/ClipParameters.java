@@ -1,0 +1,76 @@
+package org.vificlip.model;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.vificlip.BadInputException;
+import org.vificlip.checkpoint.StateDict;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CLIP's weights as trainable SameDiff variables named by their OpenAI keys, so gradients and
+ * optimiser state come back under the names the checkpoints use.
+ * <p>
+ * {@code token_embedding.weight} is the one exception: it stays a plain array looked up outside the
+ * graph ({@link TokenEmbedding}) because ND4J M2.1 cannot differentiate a gather and ViFi-CLIP does
+ * not train it anyway.
+ */
+final class ClipParameters {
+    static final String TOKEN_EMBEDDING = "token_embedding.weight";
+
+    private final SameDiff sd;
+    private final List<String> trainable;
+
+    private ClipParameters(SameDiff sd, List<String> trainable) {
+        this.sd = sd;
+        this.trainable = trainable;
+    }
+
+    /**
+     * Checks every key of {@code config.expectedShapes()} is present with that shape, then declares one
+     * float32 variable per trainable parameter in {@code sd}.
+     *
+     * @throws BadInputException naming the weights' source for a missing or mis-shaped key
+     */
+    static ClipParameters declare(SameDiff sd, ClipConfig config, StateDict weights) throws BadInputException {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : config.expectedShapes().entrySet()) {
+            String key = e.getKey();
+            INDArray value = weights.get(key);
+            if (value == null) {
+                throw new BadInputException(weights.source(), "missing key '" + key + "'");
+            }
+            if (!Arrays.equals(value.shape(), e.getValue())) {
+                throw new BadInputException(weights.source(), "key '" + key + "' has shape "
+                        + Arrays.toString(value.shape()) + ", expected " + Arrays.toString(e.getValue()));
+            }
+            if (key.equals(TOKEN_EMBEDDING)) {
+                continue;
+            }
+            INDArray array = value.dataType() == DataType.FLOAT ? value : value.castTo(DataType.FLOAT);
+            // c-order, own buffer: the graph updates it in place when training
+            sd.var(key, array.isView() || array.ordering() != 'c' ? array.dup('c') : array);
+            names.add(key);
+        }
+        return new ClipParameters(sd, Collections.unmodifiableList(names));
+    }
+
+    SDVariable get(String key) {
+        SDVariable v = sd.getVariable(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no parameter '" + key + "'");
+        }
+        return v;
+    }
+
+    /** The trainable parameters' keys, in the order of {@link ClipConfig#expectedShapes()}. */
+    List<String> trainable() {
+        return trainable;
+    }
+}
