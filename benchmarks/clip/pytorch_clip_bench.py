@@ -13,7 +13,8 @@ depend on their values, and no download is needed.
 
 Measured (fp32, eval, no_grad): ViT-B/16 and ViT-B/32 image encoder on 8 frames at 224x224, and
 the text encoder (width 512, 12 layers, 8 heads, context 77) on 400 prompts. Each case is run
-`--warmup` times untimed, then `--runs` times; the median wall time is reported.
+`--warmup` times untimed, then `--runs` times; the median wall time is reported, with the
+minimum and the calling thread's CPU time (the robust number when run with --threads 1).
 
 FLOP count (the same formula is used by org.vificlip.bench.ClipBench, so GFLOP/s compare):
 only matrix products are counted, one multiply-add = 2 FLOPs; LayerNorm, softmax, QuickGELU,
@@ -175,16 +176,27 @@ def text_flops(prompts: int, context: int, width: int, layers: int, embed_dim: i
 
 # ----------------------------------------------------------------------------- timing
 
-def time_median(fn, warmup: int, runs: int):
+def measure(fn, warmup: int, runs: int) -> dict:
+    """Warm-up runs untimed, then `runs` timed ones: median and min wall time, and the median CPU
+    time of the calling thread (with one thread all of torch's work runs there, so that number is
+    the cost of the work itself, nearly unaffected by other processes on a shared machine)."""
     with torch.no_grad():
         for _ in range(warmup):
             fn()
-        times = []
+        wall, cpu = [], []
         for _ in range(runs):
+            cpu_start = time.thread_time()
             start = time.perf_counter()
             fn()
-            times.append((time.perf_counter() - start) * 1000.0)
-    return statistics.median(times), times
+            wall.append((time.perf_counter() - start) * 1000.0)
+            cpu.append((time.thread_time() - cpu_start) * 1000.0)
+    return dict(ms=statistics.median(wall), min_ms=min(wall), runs_ms=wall,
+                thread_cpu_ms=statistics.median(cpu), runs_thread_cpu_ms=cpu)
+
+
+def result(case: str, what: str, flops: int, timing: dict) -> dict:
+    return dict(case=case, what=what, **timing, flops=flops,
+                gflops_per_s=flops / timing["ms"] / 1e6)
 
 
 def random_prompts(count: int, context: int, vocab: int, seed: int = 0) -> torch.Tensor:
@@ -237,19 +249,17 @@ def main():
             continue
         model = VisionTransformer(224, patch, 768, 12, 12, 512).eval()
         frames = torch.randn(args.frames, 3, 224, 224)
-        median, times = time_median(lambda: model(frames), args.warmup, args.runs)
+        timing = measure(lambda: model(frames), args.warmup, args.runs)
         flops = image_flops(args.frames, 224, patch, 768, 12, 512)
-        results.append(dict(case=name, what=f"image encoder, {args.frames} frames 224x224",
-                            ms=median, runs_ms=times, flops=flops, gflops_per_s=flops / median / 1e6))
+        results.append(result(name, f"image encoder, {args.frames} frames 224x224", flops, timing))
         del model
 
     if "text" in cases:
         model = TextEncoder(512, 77, 49408, 512, 8, 12).eval()
         ids = random_prompts(args.prompts, 77, 49408)
-        median, times = time_median(lambda: model(ids), args.warmup, args.runs)
+        timing = measure(lambda: model(ids), args.warmup, args.runs)
         flops = text_flops(args.prompts, 77, 512, 12, 512)
-        results.append(dict(case="text", what=f"text encoder, {args.prompts} prompts, context 77",
-                            ms=median, runs_ms=times, flops=flops, gflops_per_s=flops / median / 1e6))
+        results.append(result("text", f"text encoder, {args.prompts} prompts, context 77", flops, timing))
 
     report = dict(
         engine="pytorch",
@@ -261,6 +271,7 @@ def main():
         blas_libraries=loaded_blas(),
         libblas_so_3=os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"),
         warmup=args.warmup, runs=args.runs,
+        loadavg_at_end=open("/proc/loadavg").read().split()[:3],
         results=results,
     )
     text = json.dumps(report, indent=2)

@@ -9,6 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,7 +25,21 @@ import java.util.stream.Collectors;
  */
 public final class OpTimingListener extends BaseListener {
     private final Map<String, long[]> byKind = new HashMap<>(); // kind -> {nanos, count}
+    private final boolean threadCpu;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private long opStart;
+
+    /**
+     * @param threadCpu measure the calling thread's CPU time instead of wall time (meaningful with
+     *                  one compute thread, where every op runs on the calling thread)
+     */
+    public OpTimingListener(boolean threadCpu) {
+        this.threadCpu = threadCpu;
+    }
+
+    private long now() {
+        return threadCpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+    }
 
     @Override
     public boolean isActive(Operation operation) {
@@ -32,13 +48,13 @@ public final class OpTimingListener extends BaseListener {
 
     @Override
     public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext opContext) {
-        opStart = System.nanoTime();
+        opStart = now();
     }
 
     @Override
     public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext,
                             INDArray[] outputs) {
-        long elapsed = System.nanoTime() - opStart;
+        long elapsed = now() - opStart;
         String shape = outputs == null || outputs.length == 0 || outputs[0] == null ? "-"
                 : Arrays.toString(outputs[0].shape()) + (outputs.length > 1 ? "x" + outputs.length : "");
         String kind = op.getOp().opName() + " " + shape;

@@ -1,15 +1,22 @@
 package org.vificlip.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * The benchmarks' timing policy, the same as {@code benchmarks/clip/pytorch_clip_bench.py}:
- * {@code warmup} untimed runs (JIT, graph planning, first-touch of buffers), then {@code runs}
- * timed runs; the median wall time counts, so one run disturbed by another process does not.
+ * {@code warmup} untimed runs (JIT, graph planning, first touch of buffers), then {@code runs}
+ * timed runs; the median counts, so one run disturbed by another process does not.
+ * <p>
+ * Besides wall time it records the CPU time of the calling thread. With one compute thread
+ * ({@code OMP_NUM_THREADS=1}) every native op runs on the calling thread, and that CPU time is the
+ * cost of the work itself, nearly unaffected by other processes competing for the cores.
  */
-public record Timing(double medianMs, List<Double> runsMs) {
+public record Timing(double medianMs, double minMs, List<Double> runsMs,
+                     double medianThreadCpuMs, List<Double> runsThreadCpuMs) {
 
     /** A piece of work to time; it may throw, the exception ends the benchmark. */
     @FunctionalInterface
@@ -18,16 +25,20 @@ public record Timing(double medianMs, List<Double> runsMs) {
     }
 
     public static Timing measure(int warmup, int runs, Work work) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < warmup; i++) {
             work.run();
         }
-        List<Double> times = new ArrayList<>();
+        List<Double> wall = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
+            long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             work.run();
-            times.add((System.nanoTime() - start) / 1e6);
+            wall.add((System.nanoTime() - start) / 1e6);
+            cpu.add((threads.getCurrentThreadCpuTime() - cpuStart) / 1e6);
         }
-        return new Timing(median(times), times);
+        return new Timing(median(wall), Collections.min(wall), wall, median(cpu), cpu);
     }
 
     static double median(List<Double> values) {

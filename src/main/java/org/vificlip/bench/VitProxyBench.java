@@ -46,12 +46,14 @@ public final class VitProxyBench {
         report.putAll(NativeBackend.describe());
         report.put("case", "vit-b16-proxy-" + blocks + "-blocks");
         report.put("ms", t.medianMs());
+        report.put("min_ms", t.minMs());
         report.put("runs_ms", t.runsMs());
+        report.put("thread_cpu_ms", t.medianThreadCpuMs());
         report.put("flops", flops);
         report.put("gflops_per_s", flops / t.medianMs() / 1e6);
         System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(report));
         if (System.getProperty("bench.profile") != null) {
-            OpTimingListener timing = new OpTimingListener();
+            OpTimingListener timing = new OpTimingListener(Boolean.getBoolean("bench.cpu"));
             sd.setListeners(timing);
             int passes = Integer.getInteger("bench.profile", 3);
             long start = System.nanoTime();
