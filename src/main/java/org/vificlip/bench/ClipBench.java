@@ -72,6 +72,7 @@ public final class ClipBench {
         int frames = Integer.parseInt(cl.getOptionValue("frames", "8"));
         int prompts = Integer.parseInt(cl.getOptionValue("prompts", "400"));
         boolean profile = cl.hasOption("profile");
+        Nd4jSetup.apply();
         boolean oneThread = "1".equals(System.getenv("OMP_NUM_THREADS"));
 
         List<Map<String, Object>> results = new ArrayList<>();
@@ -110,11 +111,13 @@ public final class ClipBench {
         report.put("engine", "samediff");
         report.put("nd4j_version", "1.0.0-M2.1");
         report.putAll(NativeBackend.describe());
+        report.put("nd4j_environment", Nd4jSetup.describe());
+        report.put("OMP_WAIT_POLICY", System.getenv("OMP_WAIT_POLICY"));
         report.put("warmup", warmup);
         report.put("runs", runs);
         report.put("loadavg_at_end", loadAverage());
         report.put("results", results);
-        String json = new GsonBuilder().setPrettyPrinting().create().toJson(report);
+        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(report);
         System.out.println(json);
         if (cl.hasOption("out")) {
             Files.writeString(Path.of(cl.getOptionValue("out")), json + "\n");

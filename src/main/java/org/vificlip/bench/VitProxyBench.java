@@ -51,7 +51,7 @@ public final class VitProxyBench {
         report.put("thread_cpu_ms", t.medianThreadCpuMs());
         report.put("flops", flops);
         report.put("gflops_per_s", flops / t.medianMs() / 1e6);
-        System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(report));
+        System.out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(report));
         if (System.getProperty("bench.profile") != null) {
             OpTimingListener timing = new OpTimingListener(Boolean.getBoolean("bench.cpu"));
             sd.setListeners(timing);
