@@ -28,7 +28,8 @@ m2="${HOME}/.m2/repository/org/nd4j/nd4j-native/$version"
 out="$root/target/benchmarks/clip/flavours"
 mkdir -p "$out"
 # everything the jar needs except the native nd4j builds
-base="$root/target/vificlip.jar"
+# target/classes, not the jar: the jar's manifest Class-Path would bring lib/ back in, every flavour included
+base="$root/target/classes"
 for jar in "$root"/target/lib/*.jar; do
   case "$(basename "$jar")" in nd4j-native-$version-linux-*) continue;; esac
   base="$base:$jar"
