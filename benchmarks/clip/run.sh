@@ -10,6 +10,7 @@
 # With --threads 1 it also prints the ratio of the calling thread's CPU times, which other processes
 # on a shared machine barely disturb. --profile prints SameDiff's per-op times (stderr of the Java run).
 #
+# Extra JVM options for the Java side: BENCH_JAVA_OPTS, e.g. BENCH_JAVA_OPTS=-Dvificlip.blasThreads=1.
 # Needs Debian's python3-torch with OpenBLAS-OpenMP (see README.md next to this script).
 set -euo pipefail
 
@@ -52,7 +53,7 @@ mkdir -p "$out"
 # BLAS read OMP_NUM_THREADS when they start.
 export OMP_NUM_THREADS="$threads"
 java_opts=(-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=10G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G
-           -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+           -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-})
 
 IFS=, read -r -a case_list <<< "$cases"
 for c in "${case_list[@]}"; do
