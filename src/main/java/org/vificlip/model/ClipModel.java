@@ -68,6 +68,7 @@ public final class ClipModel {
     }
 
     public static ClipModel build(ClipConfig config, StateDict weights) throws BadInputException {
+        Nd4jSetup.applyOnce();
         SameDiff sd = SameDiff.create();
         ClipParameters params = ClipParameters.declare(sd, config, weights);
         int s = config.imageResolution();

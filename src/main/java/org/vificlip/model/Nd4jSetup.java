@@ -1,11 +1,11 @@
-package org.vificlip.bench;
+package org.vificlip.model;
 
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * ND4J threading knobs, read from system properties so benchmarks (and the CLI, if it calls
- * {@link #apply()} first) can be tuned without code changes:
+ * ND4J threading knobs, applied once before the first model is built ({@link ClipModel#build}), read from
+ * system properties so they can be tuned without code changes:
  * <ul>
  *   <li>{@code vificlip.threads}: compute threads ({@code Environment.setMaxThreads}); by default ND4J
  *       uses {@code OMP_NUM_THREADS}, or all cores</li>
@@ -15,12 +15,26 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>{@code vificlip.blasThreads}: threads of the bundled OpenBLAS. libnd4j runs a batched matmul
  *       (attention's [N, H, L, L] products) as a parallel loop over the batch that calls OpenBLAS in
  *       each iteration; with OpenBLAS threaded as well, 2 + 2 threads fight over 2 cores and the
- *       attention core runs slower on 2 threads than on 1. 1 avoids that (the large 2-D matmuls run
- *       through oneDNN in the -onednn builds and keep all threads).</li>
+ *       attention core runs slower on 2 threads than on 1. The default, 1, avoids that (the large 2-D
+ *       matmuls run through oneDNN in the -onednn builds and keep all threads; measured in
+ *       benchmarks/clip/README.md: ViT-B/16 forward 14% faster on 2 cores).</li>
  * </ul>
  */
 public final class Nd4jSetup {
     private Nd4jSetup() {
+    }
+
+    /** OpenBLAS threads unless {@code vificlip.blasThreads} says otherwise (see the class comment). */
+    static final int DEFAULT_BLAS_THREADS = 1;
+
+    private static boolean applied;
+
+    /** Applies the settings once per JVM; later calls do nothing. */
+    public static synchronized void applyOnce() {
+        if (!applied) {
+            apply();
+            applied = true;
+        }
     }
 
     public static void apply() {
@@ -34,10 +48,7 @@ public final class Nd4jSetup {
         if (elementwise != null) {
             env.setElementwiseThreshold(elementwise);
         }
-        Integer blas = Integer.getInteger("vificlip.blasThreads");
-        if (blas != null) {
-            Nd4j.factory().blas().setMaxThreads(blas);
-        }
+        Nd4j.factory().blas().setMaxThreads(Integer.getInteger("vificlip.blasThreads", DEFAULT_BLAS_THREADS));
         Integer tad = Integer.getInteger("vificlip.tadThreshold");
         if (tad != null) {
             env.setTadThreshold(tad);
