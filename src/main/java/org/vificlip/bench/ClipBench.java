@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
+import org.vificlip.model.RandomWeights;
 import org.vificlip.model.Nd4jSetup;
 
 import java.io.IOException;

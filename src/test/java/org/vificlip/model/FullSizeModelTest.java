@@ -10,8 +10,6 @@ import org.vificlip.checkpoint.StateDict;
 import org.vificlip.testing.FixtureTolerance;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +38,7 @@ class FullSizeModelTest {
     /** The features and text-features commands on a ViT-B/16-shaped safetensors file. */
     @Test
     void vitB16Commands(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        StateDict weights = randomWeights(VIT_B_16);
+        StateDict weights = RandomWeights.of(VIT_B_16, 42);
         Path file = tmp.resolve("vit-b-16-random.safetensors");
         org.vificlip.checkpoint.Safetensors.write(weights.tensors(), file);
         Nd4j.getRandom().setSeed(3);
@@ -79,7 +77,7 @@ class FullSizeModelTest {
     }
 
     private static void check(ClipConfig config) throws Exception {
-        ClipModel model = ClipModel.build(randomWeights(config));
+        ClipModel model = ClipModel.build(RandomWeights.of(config, 42));
         assertEquals(config, model.config(), "architecture inferred back from the weights");
 
         int s = config.imageResolution();
@@ -110,25 +108,6 @@ class FullSizeModelTest {
         System.arraycopy(ids, 0, row, 1, ids.length);
         row[ids.length + 1] = config.vocabSize() - 1;
         return row;
-    }
-
-    /** Every key of {@link ClipConfig#expectedShapes()} drawn at CLIP's initialisation scale. */
-    static StateDict randomWeights(ClipConfig config) {
-        Nd4j.getRandom().setSeed(42);
-        Map<String, INDArray> tensors = new LinkedHashMap<>();
-        config.expectedShapes().forEach((key, shape) -> {
-            INDArray w;
-            if (key.endsWith("ln_1.weight") || key.endsWith("ln_2.weight") || key.endsWith("ln_pre.weight")
-                    || key.endsWith("ln_post.weight") || key.endsWith("ln_final.weight")) {
-                w = Nd4j.ones(DataType.FLOAT, shape);
-            } else if (key.equals("logit_scale")) {
-                w = Nd4j.scalar(DataType.FLOAT, (float) Math.log(1 / 0.07));
-            } else {
-                w = Nd4j.randn(DataType.FLOAT, shape).muli(0.02);
-            }
-            tensors.put(key, w);
-        });
-        return new StateDict(Path.of("random-" + config.visionPatchSize()), tensors);
     }
 
     private static void assertFinite(INDArray a) {

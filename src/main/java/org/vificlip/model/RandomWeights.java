@@ -1,10 +1,9 @@
-package org.vificlip.bench;
+package org.vificlip.model;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.checkpoint.StateDict;
-import org.vificlip.model.ClipConfig;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
