@@ -36,10 +36,13 @@ final class MultiHeadSelfAttention {
     /** @param x [N·L, W] → [N·L, W] */
     SDVariable forward(SameDiff sd, SDVariable x) {
         int headDim = width / heads;
-        SDVariable[] qkv = sd.split(inProj.forward(sd, x), 3, 1);
-        SDVariable q = splitHeads(sd, qkv[0].mul(1.0 / Math.sqrt(headDim)), headDim);
-        SDVariable k = splitHeads(sd, qkv[1], headDim);
-        SDVariable v = splitHeads(sd, qkv[2], headDim);
+        // One reshape and one permute for all three (each op copies in M2.1), instead of a split and
+        // a reshape + permute per part.
+        SDVariable packed = sd.reshape(inProj.forward(sd, x), sequence.packedHeads(heads, headDim)); // [N, L, 3, H, D]
+        SDVariable[] qkv = sd.unstack(sd.permute(packed, 2, 0, 3, 1, 4), 0, 3);  // 3 × [N, H, L, D]
+        SDVariable q = qkv[0].mul(1.0 / Math.sqrt(headDim));
+        SDVariable k = qkv[1];
+        SDVariable v = qkv[2];
         SDVariable scores = sd.mmul(q, k, false, true, false);          // [N, H, L, L]
         if (mask != null) {
             scores = scores.add(mask);
@@ -48,10 +51,5 @@ final class MultiHeadSelfAttention {
         SDVariable out = sd.mmul(attention, v);                          // [N, H, L, D]
         SDVariable merged = sd.reshape(sd.permute(out, 0, 2, 1, 3), -1, width);
         return outProj.forward(sd, merged);
-    }
-
-    /** [N·L, W] → [N, H, L, D] */
-    private SDVariable splitHeads(SameDiff sd, SDVariable x, int headDim) {
-        return sd.permute(sd.reshape(x, sequence.split(heads, headDim)), 0, 2, 1, 3);
     }
 }

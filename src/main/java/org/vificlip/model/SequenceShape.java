@@ -29,14 +29,17 @@ final class SequenceShape {
         return new SequenceShape(sd, sd.stridedSlice(shape, new long[]{0}, new long[]{2}, new long[]{1}));
     }
 
-    private SDVariable split;
+    private SDVariable packedHeads;
 
-    /** [N, L, heads, headDim], the shape that splits the stream into attention heads (built once per tower). */
-    SDVariable split(int heads, int headDim) {
-        if (split == null) {
-            split = sd.concat(0, batchAndLength, sd.constant(Nd4j.createFromArray((long) heads, headDim)));
+    /**
+     * [N, L, 3, heads, headDim], the shape that splits the packed q/k/v projection [N·L, 3·W] into
+     * attention heads (built once per tower).
+     */
+    SDVariable packedHeads(int heads, int headDim) {
+        if (packedHeads == null) {
+            packedHeads = sd.concat(0, batchAndLength, sd.constant(Nd4j.createFromArray(3L, heads, headDim)));
         }
-        return split;
+        return packedHeads;
     }
 
     /** [N, L, width], the stream as sequences. */
