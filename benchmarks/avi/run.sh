@@ -6,16 +6,10 @@ cd "$(dirname "$0")/../.."
 FIXTURES="${FIXTURES_VIDEOS:-src/test/fixtures/videos}"
 OUT=benchmarks/out/avi
 
-if ! command -v ffmpeg >/dev/null 2>&1; then
-  echo "ffmpeg not found: install it (Debian/Ubuntu: apt-get install -y ffmpeg) and re-run" >&2
-  exit 1
-fi
+source benchmarks/common.sh
+require_ffmpeg
 
-mvn -B -q -o compile 2>/dev/null || mvn -B -q compile
-CP_FILE=target/bench-classpath.txt
-mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null 2>&1 \
-  || mvn -B -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
-CP="target/classes:$(cat "$CP_FILE")"
+CP="$(project_classpath)"
 
 # UCF-101-like clips: 7 s of 320x240 at 25 fps made with libxvid from ffmpeg's busy testsrc2 pattern.
 # ucf_like_xvid.avi: Simple Profile, one key frame for the whole clip (-g 300: the worst case for sampling),

@@ -5,21 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 FIXTURES="${FIXTURES_VIDEOS:-src/test/fixtures/videos}"
 
-if ! command -v ffmpeg >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "ffmpeg not found: installing the Debian package (apt-get install -y ffmpeg)" >&2
-    apt-get install -y ffmpeg >/dev/null || { apt-get update >/dev/null && apt-get install -y ffmpeg >/dev/null; }
-  else
-    echo "ffmpeg not found: install it (Debian/Ubuntu: sudo apt-get install -y ffmpeg) and re-run" >&2
-    exit 1
-  fi
-fi
+source benchmarks/common.sh
+require_ffmpeg
 
-mvn -B -q -o compile 2>/dev/null || mvn -B -q compile
-CP_FILE=target/bench-classpath.txt
-mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null 2>&1 \
-  || mvn -B -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
-CP="target/classes:$(cat "$CP_FILE")"
+CP="$(project_classpath)"
 JAVA=(java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" org.vificlip.bench.VideoBench)
 
 H264=()
