@@ -112,9 +112,47 @@ public final class ClipModel {
         return parameters.get(key).getArr();
     }
 
-    /** Keys of the trainable parameters (every weight but {@code token_embedding.weight}). */
+    /** Keys of the trainable parameters (every weight but {@code token_embedding.weight}, less any frozen). */
     public List<String> trainableParameters() {
         return parameters.trainable();
+    }
+
+    /** Which weights ViFi-CLIP's {@code TRAINER.ViFi_CLIP.USE} trains. */
+    public enum Tower {
+        /** Both encoders and logit_scale ({@code both}). */
+        BOTH,
+        /** The image encoder only ({@code image}: ViFi-CLIP trains parameters named {@code image_encoder.*}). */
+        IMAGE,
+        /** The text encoder only ({@code text}: {@code text_encoder.*}). */
+        TEXT;
+
+        /** Whether OpenAI key {@code key} is trained under this setting. */
+        public boolean trains(String key) {
+            return switch (this) {
+                case BOTH -> true;
+                case IMAGE -> isImageEncoder(key);
+                case TEXT -> !isImageEncoder(key) && !key.equals("logit_scale");
+            };
+        }
+    }
+
+    /** OpenAI keys under {@code visual.} are ViFi-CLIP's image encoder; logit_scale belongs to neither. */
+    public static boolean isImageEncoder(String key) {
+        return key.startsWith("visual.");
+    }
+
+    /**
+     * Trains only {@code tower}: the other parameters become constants of the graph, so no gradient work
+     * is spent on them. Must come before the first gradient request (the backward graph is built once).
+     */
+    public synchronized void trainOnly(Tower tower) {
+        if (sd.getFunction(GRADIENT_FUNCTION) != null) {
+            throw new IllegalStateException("freeze parameters before the first gradient is computed");
+        }
+        List<String> frozen = parameters.trainable().stream().filter(k -> !tower.trains(k)).toList();
+        if (!frozen.isEmpty()) {
+            parameters.freeze(frozen);
+        }
     }
 
     /** @param images [N, 3, S, S] float32, normalised → image features [N, E] before normalisation */

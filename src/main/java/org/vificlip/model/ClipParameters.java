@@ -9,6 +9,7 @@ import org.vificlip.checkpoint.StateDict;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class ClipParameters {
     static final String TOKEN_EMBEDDING = "token_embedding.weight";
 
     private final SameDiff sd;
-    private final List<String> trainable;
+    private List<String> trainable;
 
     private ClipParameters(SameDiff sd, List<String> trainable) {
         this.sd = sd;
@@ -72,5 +73,23 @@ final class ClipParameters {
     /** The trainable parameters' keys, in the order of {@link ClipConfig#expectedShapes()}. */
     List<String> trainable() {
         return trainable;
+    }
+
+    /**
+     * Turns these parameters into constants of the graph, so SameDiff's backward pass neither computes
+     * their gradients nor differentiates ops that only they feed (ViFi-CLIP's frozen tower).
+     */
+    void freeze(Collection<String> keys) {
+        List<SDVariable> variables = new ArrayList<>();
+        for (String key : keys) {
+            if (!trainable.contains(key)) {
+                throw new IllegalArgumentException("'" + key + "' is not a trainable parameter");
+            }
+            variables.add(get(key));
+        }
+        sd.convertToConstants(variables);
+        List<String> rest = new ArrayList<>(trainable);
+        rest.removeAll(keys);
+        trainable = Collections.unmodifiableList(rest);
     }
 }
