@@ -113,7 +113,7 @@ public final class AdamW {
         }
         // exp_avg.lerp_(grad, 1 - beta1): torch's lerp takes one of two forms depending on the weight
         float weight = (float) (1 - beta1);
-        tmp.assign(grad).subi(expAvg);                      // end - self
+        grad.sub(expAvg, tmp);                              // end - self
         if (weight < 0.5f) {
             expAvg.addi(tmp.muli(weight));                  // self + w·(end - self)
         } else {
@@ -121,7 +121,7 @@ public final class AdamW {
             expAvg.assign(tmp);
         }
         // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): self + (value·g)·g
-        tmp.assign(grad).muli(1 - beta2).muli(grad);
+        grad.mul(1 - beta2, tmp).muli(grad);
         expAvgSq.muli(beta2).addi(tmp);
 
         double biasCorrection1 = 1 - Math.pow(beta1, step);
