@@ -39,6 +39,26 @@ public final class CosineLrSchedule {
                 lr / 100, 0);
     }
 
+    public double baseLr() {
+        return baseLr;
+    }
+
+    public long tInitial() {
+        return tInitial;
+    }
+
+    public long warmupT() {
+        return warmupT;
+    }
+
+    public double lrMin() {
+        return lrMin;
+    }
+
+    public double warmupLrInit() {
+        return warmupLrInit;
+    }
+
     /** The lr the optimizer holds before the first {@code step_update}: timm sets warmup_lr_init when warm-up is on. */
     public double initialLr() {
         return warmupT > 0 ? warmupLrInit : baseLr;
