@@ -32,8 +32,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * or Long), {@link OrderedDict}, {@link List}, {@link Tuple}, String, Integer, Long, Double, Float (a Python
  * float, so read back as a double), Boolean, null, and {@link INDArray} (a tensor of the same dtype and
  * shape: float32, float16, bfloat16, float64, int64, int32, int16, int8, uint8, bool; rank 0 included).
- * Tensors are streamed from their off-heap memory into the file, so a checkpoint of any size needs no more
- * heap than its pickle.
+ * Each tensor gets its own storage holding its elements contiguously (a view or an 'f'-order array is written
+ * as a C-order copy); the same INDArray object placed twice shares one storage, as in torch.save. Tensors are
+ * streamed from their off-heap memory into the file, so a checkpoint of any size needs no more heap than its
+ * pickle.
  *
  * <p>Python floats are pickled as {@code torch.save} pickles them (BINFLOAT); PyTorch 1.13's weights-only
  * unpickler lacks that opcode (it cannot read {@code torch.save}'s own files with a float either), later
