@@ -1,44 +1,46 @@
 package org.vificlip.checkpoint;
 
+import org.nd4j.linalg.api.buffer.DataType;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The element types a checkpoint tensor may be stored in, and their bulk conversion to float32.
- * Conversion works on whole buffers (no per-element objects) because OpenAI's ViT-L/14 alone holds
- * ~430 M fp16 values.
+ * The element types a checkpoint tensor may be stored in, with PyTorch's legacy storage class and ND4J's
+ * type for each, and their bulk conversion to float32. Conversion works on whole buffers (no per-element
+ * objects) because OpenAI's ViT-L/14 alone holds ~430 M fp16 values.
  */
 enum ElementType {
-    FLOAT16("float16", 2),
-    BFLOAT16("bfloat16", 2),
-    FLOAT32("float32", 4),
-    FLOAT64("float64", 8),
-    INT64("int64", 8),
-    INT32("int32", 4),
-    INT16("int16", 2),
-    INT8("int8", 1),
-    UINT8("uint8", 1),
-    BOOL("bool", 1);
+    FLOAT16("float16", 2, "HalfStorage", DataType.HALF),
+    BFLOAT16("bfloat16", 2, "BFloat16Storage", DataType.BFLOAT16),
+    FLOAT32("float32", 4, "FloatStorage", DataType.FLOAT),
+    FLOAT64("float64", 8, "DoubleStorage", DataType.DOUBLE),
+    INT64("int64", 8, "LongStorage", DataType.LONG),
+    INT32("int32", 4, "IntStorage", DataType.INT),
+    INT16("int16", 2, "ShortStorage", DataType.SHORT),
+    INT8("int8", 1, "CharStorage", DataType.BYTE),
+    UINT8("uint8", 1, "ByteStorage", DataType.UBYTE),
+    BOOL("bool", 1, "BoolStorage", DataType.BOOL);
 
     final String displayName;
     final int size;
+    /** PyTorch's legacy storage class, as {@code torch.save} pickles it ({@code torch.HalfStorage}). */
+    final String torchStorage;
+    /** ND4J's type with the same bytes per element and encoding. */
+    final DataType nd4j;
 
-    ElementType(String displayName, int size) {
+    ElementType(String displayName, int size, String torchStorage, DataType nd4j) {
         this.displayName = displayName;
         this.size = size;
+        this.torchStorage = torchStorage;
+        this.nd4j = nd4j;
     }
 
     boolean isFloatingPoint() {
         return this == FLOAT16 || this == BFLOAT16 || this == FLOAT32 || this == FLOAT64;
     }
-
-    /** PyTorch's legacy storage class names, as {@code torch.save} pickles them ({@code torch.HalfStorage}). */
-    private static final Map<String, ElementType> TORCH_STORAGES = Map.of(
-            "HalfStorage", FLOAT16, "BFloat16Storage", BFLOAT16, "FloatStorage", FLOAT32,
-            "DoubleStorage", FLOAT64, "LongStorage", INT64, "IntStorage", INT32, "ShortStorage", INT16,
-            "CharStorage", INT8, "ByteStorage", UINT8, "BoolStorage", BOOL);
 
     /** safetensors' dtype codes. */
     private static final Map<String, ElementType> SAFETENSORS = Map.of(
@@ -47,7 +49,18 @@ enum ElementType {
 
     /** @return the type for a storage class name such as {@code HalfStorage}, or null if unsupported */
     static ElementType ofTorchStorage(String className) {
-        return TORCH_STORAGES.get(className);
+        for (ElementType t : values()) {
+            if (t.torchStorage.equals(className)) return t;
+        }
+        return null;
+    }
+
+    /** @return the type of an ND4J array's elements, or null if PyTorch has no storage class for it */
+    static ElementType ofNd4j(DataType type) {
+        for (ElementType t : values()) {
+            if (t.nd4j == type) return t;
+        }
+        return null;
     }
 
     /** @return the type for a safetensors dtype code such as {@code F16}, or null if unsupported */

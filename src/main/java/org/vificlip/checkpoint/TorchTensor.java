@@ -54,6 +54,15 @@ final class TorchTensor implements TensorSource {
 
     @Override
     public float[] readFloats() throws IOException {
+        ByteBuffer bytes = readBytes();
+        return storage.type().toFloats(bytes, bytes.remaining() / storage.type().size);
+    }
+
+    /**
+     * The view's elements in row-major (C) order, as little-endian bytes of the storage's own type
+     * ({@link StorageRef#type()}); strided views are gathered into a dense copy.
+     */
+    ByteBuffer readBytes() throws IOException {
         String unsupported = unsupportedReason();
         if (unsupported != null) throw new IOException(unsupported);
         ElementType type = storage.type();
@@ -69,7 +78,7 @@ final class TorchTensor implements TensorSource {
         } catch (ArithmeticException e) {
             throw new IOException("impossible tensor view: size " + Arrays.toString(size) + ", stride " + Arrays.toString(stride));
         }
-        if (numel == 0) return new float[0];
+        if (numel == 0) return ByteBuffer.allocate(0);
         if (offset < 0 || offset + extent > storage.numel()) {
             throw new IOException("tensor view (offset " + offset + ", size " + Arrays.toString(size) + ", stride "
                     + Arrays.toString(stride) + ") reaches past its storage " + bytes.name() + " of " + storage.numel()
@@ -78,9 +87,8 @@ final class TorchTensor implements TensorSource {
         if (extent * type.size > Integer.MAX_VALUE - 16) {
             throw new IOException("tensor of " + extent + " elements is too large for one Java array");
         }
-        ByteBuffer raw = bytes.read(offset * type.size, (int) (extent * type.size));
-        float[] spanned = type.toFloats(raw, (int) extent);
-        return isContiguous() ? spanned : gather(spanned, numel);
+        ByteBuffer spanned = bytes.read(offset * type.size, (int) (extent * type.size));
+        return isContiguous() ? spanned : gather(spanned, numel, type.size);
     }
 
     private boolean isContiguous() {
@@ -93,13 +101,15 @@ final class TorchTensor implements TensorSource {
     }
 
     /** Copies a strided view into row-major order (views such as a transposed or sliced parameter). */
-    private float[] gather(float[] spanned, long numel) {
-        float[] out = new float[(int) numel];
+    private ByteBuffer gather(ByteBuffer spanned, long numel, int elementSize) {
+        byte[] from = new byte[spanned.remaining()];
+        spanned.get(from);
+        byte[] out = new byte[(int) numel * elementSize];
         int rank = size.length;
         long[] index = new long[rank];
-        long at = 0; // storage position relative to offset
-        for (int i = 0; i < out.length; i++) {
-            out[i] = spanned[(int) at];
+        long at = 0; // storage position relative to offset, in elements
+        for (int i = 0; i < numel; i++) {
+            System.arraycopy(from, (int) at * elementSize, out, i * elementSize, elementSize);
             for (int d = rank - 1; d >= 0; d--) { // odometer increment of the multi-index
                 index[d]++;
                 at += stride[d];
@@ -108,6 +118,6 @@ final class TorchTensor implements TensorSource {
                 index[d] = 0;
             }
         }
-        return out;
+        return ByteBuffer.wrap(out);
     }
 }

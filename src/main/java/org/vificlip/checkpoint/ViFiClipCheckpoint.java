@@ -54,11 +54,8 @@ public final class ViFiClipCheckpoint {
 
     /** The base-model name a ViFi-CLIP state-dict key stands for, or null if it is dropped. */
     static String openAiName(String key) {
-        if (key.startsWith("module.")) key = key.substring("module.".length()); // DistributedDataParallel's wrapper
-        if (DROPPED.contains(key)) return null;
-        if (key.startsWith("image_encoder.")) return "visual." + key.substring("image_encoder.".length());
-        if (key.startsWith("text_encoder.")) return key.substring("text_encoder.".length());
-        return key; // logit_scale, prompt_learner.ctx, ...
+        if (DROPPED.contains(ViFiClipNames.withoutDdpPrefix(key))) return null;
+        return ViFiClipNames.toOpenAi(key);
     }
 
     static Overlay overlay(StateDict base, Path checkpoint) throws IOException {

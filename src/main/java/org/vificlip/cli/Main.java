@@ -22,6 +22,7 @@ public final class Main {
                 // commands are registered here, one line each
                 new TokenizeCommand(),
                 new WeightsCommand(),
+                new ExportCommand(),
                 new SampleCommand(),
                 new FeaturesCommand(),
                 new TextFeaturesCommand(),

@@ -72,12 +72,17 @@ final class ModelOptions {
         return cmd.getOptionValue(option);
     }
 
-    /** Loads --weights (with --checkpoint laid over them) and builds the model. */
-    static ClipModel loadModel(CommandLine cmd) throws IOException, MissingOptionException {
+    /** Loads --weights, with --checkpoint laid over them as ViFi-CLIP's load_checkpoint does. */
+    static StateDict loadWeights(CommandLine cmd) throws IOException, MissingOptionException {
         Path weights = Path.of(required(cmd, "weights"));
-        StateDict state = cmd.hasOption("checkpoint")
+        return cmd.hasOption("checkpoint")
                 ? Checkpoints.loadFineTuned(weights, Path.of(cmd.getOptionValue("checkpoint")))
                 : Checkpoints.load(weights);
+    }
+
+    /** Loads --weights (with --checkpoint laid over them) and builds the model. */
+    static ClipModel loadModel(CommandLine cmd) throws IOException, MissingOptionException {
+        StateDict state = loadWeights(cmd);
         long start = System.nanoTime();
         ClipModel model = ClipModel.build(state);
         ClipConfig c = model.config();

@@ -10,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Test helper: writes PyTorch-style zip checkpoints ({@code <folder>/data.pkl} + {@code <folder>/data/N}) the way
@@ -37,13 +34,7 @@ final class TorchZipWriter {
     }
 
     static long[] contiguousStrides(long[] shape) {
-        long[] s = new long[shape.length];
-        long acc = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            s[d] = acc;
-            acc *= shape[d];
-        }
-        return s;
+        return TorchPickler.contiguousStrides(shape);
     }
 
     /** Hand-assembled protocol-2 pickle. */
@@ -131,25 +122,13 @@ final class TorchZipWriter {
         writeZip(file, "archive", p.bytes(), storages);
     }
 
+    /** Through the main code's zip writer: STORED, 64-byte aligned entries, as torch.save writes them. */
     static void writeZip(Path file, String folder, byte[] dataPkl, Map<String, byte[]> storages) throws IOException {
         try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
-             ZipOutputStream zip = new ZipOutputStream(os)) {
-            if (dataPkl != null) put(zip, folder + "/data.pkl", dataPkl);
-            for (Map.Entry<String, byte[]> s : storages.entrySet()) put(zip, folder + "/data/" + s.getKey(), s.getValue());
-            put(zip, folder + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+             AlignedZipWriter zip = new AlignedZipWriter(os)) {
+            if (dataPkl != null) zip.add(folder + "/data.pkl", dataPkl);
+            for (Map.Entry<String, byte[]> s : storages.entrySet()) zip.add(folder + "/data/" + s.getKey(), s.getValue());
+            zip.add(folder + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }
-    }
-
-    /** Stored (uncompressed) entries, as torch.save writes them. */
-    private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
     }
 }
