@@ -27,7 +27,8 @@ public final class Main {
                 new FeaturesCommand(),
                 new TextFeaturesCommand(),
                 new ClassifyCommand(),
-                new DemoCommand()
+                new DemoCommand(),
+                new SynthCommand()
         );
     }
 
