@@ -27,8 +27,10 @@ public final class Main {
                 new FeaturesCommand(),
                 new TextFeaturesCommand(),
                 new ClassifyCommand(),
-                new DemoCommand(),
-                new SynthCommand()
+                new SynthCommand(),
+                new TrainCommand(),
+                new EvalCommand(),
+                new DemoCommand()
         );
     }
 

@@ -1,0 +1,62 @@
+package org.vificlip.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.vificlip.BadInputException;
+import org.vificlip.config.ViFiClipConfig;
+import org.vificlip.model.ClipModel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** What {@code train} and {@code eval} share: a ViFi-CLIP config with --opts overrides, and its model. */
+final class ConfigOptions {
+    private ConfigOptions() {
+    }
+
+    static Options add(Options options) {
+        return ModelOptions.addWeights(options)
+                .addOption(Option.builder().longOpt("config").hasArg().argName("C.yaml")
+                        .desc("a ViFi-CLIP config file, as the authors ship them (required)").build())
+                .addOption(Option.builder().longOpt("opts").hasArgs().argName("KEY VALUE")
+                        .desc("override config keys as ViFi-CLIP's --opts, e.g. --opts TRAIN.EPOCHS 3 TRAIN.LR 1e-4").build())
+                .addOption(Option.builder().longOpt("threads").hasArg().argName("N")
+                        .desc("video decoding threads (default: the number of cores)").build());
+    }
+
+    static ViFiClipConfig load(CommandLine cmd) throws IOException, ParseException {
+        Path file = Path.of(ModelOptions.required(cmd, "config"));
+        List<String> opts = cmd.hasOption("opts") ? Arrays.asList(cmd.getOptionValues("opts")) : List.of();
+        ViFiClipConfig config = ViFiClipConfig.load(file, opts);
+        if (config.trainer().promptModel()) {
+            throw new BadInputException(file, "TRAINER.ViFi_CLIP.PROMPT_MODEL is True: bridge-and-prompt (vision and language"
+                    + " prompt learning) is not built yet; it comes with the next release. Fine-tuning configs"
+                    + " (PROMPT_MODEL False) run now.");
+        }
+        return config;
+    }
+
+    static int threads(CommandLine cmd) throws ParseException {
+        return ModelOptions.positiveInt(cmd, "threads", Runtime.getRuntime().availableProcessors());
+    }
+
+    /** --weights (with --checkpoint, else {@code checkpointFallback}, laid over them), checked against the config. */
+    static ClipModel loadModel(CommandLine cmd, ViFiClipConfig config) throws IOException, ParseException {
+        if (!cmd.hasOption("weights")) {
+            throw new ParseException("Missing required option: weights (the CLIP weights for MODEL.ARCH "
+                    + config.model().arch() + ": OpenAI's .pt file, a state dict, safetensors or a Hugging Face folder)");
+        }
+        ClipModel model = ModelOptions.loadModel(cmd);
+        int resolution = model.config().imageResolution();
+        if (config.data().inputSize() != resolution) {
+            throw new BadInputException(config.source(), "DATA.INPUT_SIZE is " + config.data().inputSize()
+                    + " but the model in " + cmd.getOptionValue("weights") + " takes " + resolution + " px images"
+                    + " (set DATA.INPUT_SIZE " + resolution + ", e.g. --opts DATA.INPUT_SIZE " + resolution + ")");
+        }
+        return model;
+    }
+}
