@@ -1,6 +1,7 @@
 package org.vificlip.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.vificlip.BadInputException;
 
@@ -86,7 +87,7 @@ final class ConfigChecks {
     }
 
     private BadInputException fail(String key, String problem) {
-        return config.originOf(key, source).error(key, "= " + ConfigLoader.show(get(key)) + ": " + problem);
+        return config.originOf(key, source).badValue(key, get(key), problem);
     }
 
     private void atLeast(String key, int min) throws BadInputException {
@@ -123,7 +124,8 @@ final class ConfigChecks {
 
     private void oneOf(String key, Set<String> allowed, String why) throws BadInputException {
         if (!allowed.contains((String) get(key))) {
-            throw fail(key, "must be " + String.join(" or ", allowed.stream().sorted().map(PythonLiteral::repr).toList())
+            List<String> names = allowed.stream().sorted().map(PythonLiteral::repr).toList();
+            throw fail(key, (names.size() == 1 ? "must be " : "must be one of ") + String.join(", ", names)
                     + " (" + why + ")");
         }
     }

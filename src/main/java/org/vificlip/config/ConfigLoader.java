@@ -33,6 +33,11 @@ final class ConfigLoader {
         BadInputException error(String key, String problem) {
             return new BadInputException(file, key + ": " + problem + note);
         }
+
+        /** For a value of the right type but out of range: "KEY = value: problem". */
+        BadInputException badValue(String key, Object value, String problem) {
+            return new BadInputException(file, key + " = " + show(value) + ": " + problem + note);
+        }
     }
 
     /** What --opts errors name instead of a file. */
