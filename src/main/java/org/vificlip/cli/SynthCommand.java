@@ -59,6 +59,7 @@ public final class SynthCommand implements Command {
     @Override
     public int run(CommandLine cmd) throws Exception {
         SynthOptions options = parse(cmd);
+        SyntheticDataset.checkOutput(options);  // before the progress bar draws
         long start = System.nanoTime();
         int total = options.classes() * options.videosPerClass();
         SyntheticDataset.Summary summary;

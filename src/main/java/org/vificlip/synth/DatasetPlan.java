@@ -2,6 +2,7 @@ package org.vificlip.synth;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Which videos exist and which list each one goes to, before anything is written.
@@ -35,7 +36,7 @@ public final class DatasetPlan {
         for (int label = 0; label < classes.size(); label++) {
             SynthClass c = classes.get(label);
             for (int i = 0; i < perClass; i++) {
-                String path = "videos/" + c.slug() + "/" + c.slug() + "_" + String.format("%0" + digits + "d", i) + ".mp4";
+                String path = "videos/" + c.slug() + "/" + c.slug() + "_" + String.format(Locale.ROOT, "%0" + digits + "d", i) + ".mp4";
                 videos.add(new Video(c, label, i, path, i < trainPerClass));
             }
         }

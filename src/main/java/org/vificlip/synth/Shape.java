@@ -5,7 +5,7 @@ package org.vificlip.synth;
  * unit circle), v pointing up. Areas are kept comparable so size alone does not give a shape away.
  */
 public enum Shape {
-    BALL("ball", 1) {
+    BALL("ball", 0) {
         @Override
         boolean contains(double u, double v) {
             return u * u + v * v <= 1.0;
@@ -50,8 +50,8 @@ public enum Shape {
     }
 
     /**
-     * Rotational symmetry order: a turn of 360°/symmetry looks the same; 1 means every turn does
-     * (a ball), so spinning cannot be seen.
+     * Rotational symmetry order: a turn of 360°/symmetry looks the same; 0 for a ball, which every turn
+     * leaves unchanged, so its spinning cannot be seen.
      */
     public int symmetry() {
         return symmetry;

@@ -42,10 +42,7 @@ public final class SyntheticDataset {
      * replaced, nothing else is touched). {@code onVideo} is told after each video is written.
      */
     public static Summary write(SynthOptions options, Consumer<DatasetPlan.Video> onVideo) throws IOException {
-        Path root = options.out().toAbsolutePath().normalize();
-        if (Files.exists(root) && !Files.isDirectory(root)) {
-            throw new BadInputException(root, "exists and is not a folder (--out must be a folder)");
-        }
+        Path root = checkOutput(options);
         DatasetPlan plan = new DatasetPlan(options);
         Files.createDirectories(root);
         for (DatasetPlan.Video video : plan.videos()) {
@@ -92,6 +89,15 @@ public final class SyntheticDataset {
         int trainVideos = plan.trainPerClass() * n;
         return new Summary(root, n, plan.videos().size(), trainVideos, plan.videos().size() - trainVideos,
                 List.copyOf(warnings));
+    }
+
+    /** The absolute output folder; a bad-input error when it exists as something other than a folder. */
+    public static Path checkOutput(SynthOptions options) throws BadInputException {
+        Path root = options.out().toAbsolutePath().normalize();
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new BadInputException(root, "exists and is not a folder (--out must be a folder)");
+        }
+        return root;
     }
 
     private static void text(Path root, String name, String content) throws IOException {
