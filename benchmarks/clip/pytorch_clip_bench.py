@@ -145,8 +145,12 @@ class TextEncoder(nn.Module):
         return mask.triu_(1)
 
     def forward(self, text: torch.Tensor):
-        x = self.token_embedding(text)                 # [batch, n_ctx, width]
-        x = x + self.positional_embedding
+        return self.encode_embedded(self.token_embedding(text), text)  # [batch, n_ctx, width] looked up
+
+    def encode_embedded(self, embedded: torch.Tensor, text: torch.Tensor):
+        """The tower after the token look-up (ViFi-CLIP's TextEncoder.forward, which is given the
+        prompts' embeddings, computed once); `text` only locates each prompt's end token."""
+        x = embedded + self.positional_embedding
         x = x.permute(1, 0, 2)                         # NLD -> LND
         x = self.transformer(x)
         x = x.permute(1, 0, 2)                         # LND -> NLD

@@ -30,21 +30,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-python=/usr/bin/python3   # Debian's, where python3-torch lives (not a pyenv one)
-if ! "$python" -c 'import torch' 2>/dev/null; then
-  echo "PyTorch missing: apt-get install -y python3-torch libopenblas0-openmp" >&2; exit 1
-fi
-blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || true)"
-case "$blas" in
-  *openblas-openmp*) ;;
-  *) echo "warning: libblas.so.3 is $blas, not OpenBLAS-OpenMP; PyTorch will be slow. Fix with:" >&2
-     echo "  update-alternatives --set libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3" >&2;;
-esac
-
 cd "$root"
+source benchmarks/common.sh
+require_pytorch
 if [ "$build" = 1 ]; then
-  echo "building target/vificlip.jar ..." >&2
-  mvn -B -q package -DskipTests
+  build_jar
 fi
 out="$root/target/benchmarks/clip"
 mkdir -p "$out"

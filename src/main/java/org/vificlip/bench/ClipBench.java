@@ -172,7 +172,7 @@ public final class ClipBench {
         return rows;
     }
 
-    private static List<String> loadAverage() {
+    static List<String> loadAverage() {
         try {
             return Arrays.asList(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")).subList(0, 3);
         } catch (IOException e) {
