@@ -206,7 +206,17 @@ public final class ClipModel {
     }
 
     /** Loss and the gradient of every trainable parameter, under OpenAI key names. */
-    public record Gradients(double loss, INDArray logits, Map<String, INDArray> byParameter) {
+    public record Gradients(double loss, INDArray logits, Map<String, INDArray> byParameter) implements AutoCloseable {
+        /**
+         * Frees the gradient and logit arrays now. ND4J frees off-heap memory when the garbage collector
+         * finds an array unreachable, and the heap of a training loop stays too small for that to happen
+         * in time: without this, resident memory climbs step after step.
+         */
+        @Override
+        public void close() {
+            byParameter.values().forEach(INDArray::close);
+            logits.close();
+        }
     }
 
     /** Cross-entropy gradients for class indices {@code labels} (one per video). */

@@ -57,6 +57,7 @@ public final class TrainingRun {
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     /** Summed gradients of the micro-batches of one update (only with ACCUMULATION_STEPS > 1). */
     private final Map<String, INDArray> accumulated = new LinkedHashMap<>();
+    private final MemoryReclaimer reclaimer = MemoryReclaimer.everySecond();
 
     private double lr;
     private long updates;
@@ -167,18 +168,23 @@ public final class TrainingRun {
             for (int idx = 0; idx < batchesPerEpoch && loader.hasNext(); idx++) {
                 long start = System.nanoTime();
                 VideoBatch batch = loader.next();
-                INDArray targets = targets(batch, numClasses, epoch, idx);
-                ClipModel.Gradients g = model.gradients(batch.toINDArray(), prompts, targets);
                 boolean update = accumulation == 1 || (idx + 1) % accumulation == 0;
-                if (accumulation == 1) {
-                    optimizer.step(parameters, g.byParameter(), lr);
-                } else {
-                    accumulate(g.byParameter(), 1.0 / accumulation); // the loss divided by ACCUMULATION_STEPS
-                    if (update) {
-                        optimizer.step(parameters, accumulated, lr);
-                        clearAccumulated();
+                double loss;
+                try (INDArray targets = targets(batch, numClasses, epoch, idx);
+                     INDArray frames = batch.toINDArray();
+                     ClipModel.Gradients g = model.gradients(frames, prompts, targets)) {
+                    loss = g.loss();
+                    if (accumulation == 1) {
+                        optimizer.step(parameters, g.byParameter(), lr);
+                    } else {
+                        accumulate(g.byParameter(), 1.0 / accumulation); // the loss divided by ACCUMULATION_STEPS
+                        if (update) {
+                            optimizer.step(parameters, accumulated, lr);
+                            clearAccumulated();
+                        }
                     }
                 }
+                reclaimer.afterStep();
                 if (update) {
                     updates++;
                     lr = schedule.lrAt((long) epoch * batchesPerEpoch + idx); // step_update(epoch * num_steps + idx)
@@ -186,13 +192,13 @@ public final class TrainingRun {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double rate = batch.batch() / seconds;
                 long globalStep = (long) epoch * batchesPerEpoch + idx;
-                log.step(epoch, globalStep, g.loss(), lr, rate);
+                log.step(epoch, globalStep, loss, lr, rate);
                 if (idx % config.printFreq() == 0) {
                     log.log(String.format(Locale.ROOT, "Train: [%d/%d][%d/%d]\tlr %.9f\tloss %.4f\t%.2f videos/s",
-                            epoch, train.epochs(), idx, batchesPerEpoch, lr, g.loss(), rate), false);
+                            epoch, train.epochs(), idx, batchesPerEpoch, lr, loss, rate), false);
                 }
                 bar.step();
-                bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f videos/s", g.loss(), lr, rate));
+                bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f videos/s", loss, lr, rate));
                 ConfigDataset.checkUsable(dataset.trainList(), videos.size(), loader.summary().failures(), "undecodable");
             }
         }
