@@ -50,7 +50,8 @@ export OMP_NUM_THREADS="$threads"
 # moments); JavaCPP's limits must be above that or it throws OutOfMemoryError itself.
 java_opts=(-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=20G -Dorg.bytedeco.javacpp.maxphysicalbytes=22G
            -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-})
-bench=(java "${java_opts[@]}" -cp "$root/target/vificlip.jar" org.vificlip.bench.TrainBench)
+# glibc arenas: as the README says to run training (flat resident memory; see MemoryReclaimer)
+bench=(env MALLOC_ARENA_MAX=2 java "${java_opts[@]}" -cp "$root/target/vificlip.jar" org.vificlip.bench.TrainBench)
 
 # Runs one side; on failure writes {"status": "OOM" | "killed" | "failed (rc N)"} unless the side wrote
 # its own JSON (both do on an out-of-memory error they can catch: status "OOM", exit status 3).

@@ -19,6 +19,7 @@ import org.vificlip.model.RandomWeights;
 import org.vificlip.text.ClipTokenizer;
 import org.vificlip.text.PromptTemplate;
 import org.vificlip.train.AdamW;
+import org.vificlip.train.MemoryReclaimer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +119,7 @@ public final class TrainBench {
             params.put(key, model.parameter(key));
         }
         AdamW optimizer = AdamW.vifiClip(weightDecay);
+        MemoryReclaimer reclaimer = MemoryReclaimer.everySecond();
         Nd4j.getRandom().setSeed(0);
         INDArray frames = Nd4j.randn(DataType.FLOAT, batch, frameCount, 3, RESOLUTION, RESOLUTION);
         int[] labels = new int[batch];
@@ -144,18 +146,24 @@ public final class TrainBench {
                     atStart = ProcessStats.now();
                 }
                 long start = System.nanoTime();
-                ClipModel.Gradients g = model.gradients(frames, tokens, labels);
-                long optimizerStart = System.nanoTime();
-                optimizer.step(params, g.byParameter(), lr);
+                long optimizerStart;
+                double loss;
+                // as the training loop does it: the step's arrays closed, native memory reclaimed after it
+                try (ClipModel.Gradients g = model.gradients(frames, tokens, labels)) {
+                    optimizerStart = System.nanoTime();
+                    optimizer.step(params, g.byParameter(), lr);
+                    loss = g.loss();
+                }
+                reclaimer.afterStep();
                 long end = System.nanoTime();
                 double seconds = (end - start) / 1e9;
                 (i < warmup ? warmupSeconds : stepSeconds).add(seconds);
                 optimizerSeconds.add((end - optimizerStart) / 1e9);
-                losses.add(g.loss());
+                losses.add(loss);
                 rssAfter.add(ProcessStats.now().rssMb());
                 heapAfter.add(Runtime.getRuntime().totalMemory() / 1048576.0);
                 System.err.printf("step %d/%d%s: %.2f s (AdamW %.2f s), loss %.4f, RSS %.0f MB%n", i + 1,
-                        warmup + steps, i < warmup ? " (warm-up)" : "", seconds, optimizerSeconds.get(i), g.loss(),
+                        warmup + steps, i < warmup ? " (warm-up)" : "", seconds, optimizerSeconds.get(i), loss,
                         rssAfter.get(i));
             }
         } catch (OutOfMemoryError e) {

@@ -1,12 +1,11 @@
 package org.vificlip.cli;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.vificlip.Progress;
 import org.vificlip.synth.SynthCatalog;
 import org.vificlip.synth.SynthOptions;
 import org.vificlip.synth.SyntheticDataset;
@@ -63,13 +62,7 @@ public final class SynthCommand implements Command {
         long start = System.nanoTime();
         int total = options.classes() * options.videosPerClass();
         SyntheticDataset.Summary summary;
-        try (ProgressBar bar = new ProgressBarBuilder()
-                .setTaskName("synth")
-                .setInitialMax(total)
-                .setUnit(" videos", 1)
-                .setUpdateIntervalMillis(250)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .build()) {
+        try (ProgressBar bar = Progress.bar("synth", total, "videos")) {
             summary = SyntheticDataset.write(options, video -> bar.step());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
