@@ -119,7 +119,7 @@ public final class TrainBench {
             params.put(key, model.parameter(key));
         }
         AdamW optimizer = AdamW.vifiClip(weightDecay);
-        MemoryReclaimer reclaimer = MemoryReclaimer.everySecond();
+        MemoryReclaimer reclaimer = MemoryReclaimer.standard();
         Nd4j.getRandom().setSeed(0);
         INDArray frames = Nd4j.randn(DataType.FLOAT, batch, frameCount, 3, RESOLUTION, RESOLUTION);
         int[] labels = new int[batch];

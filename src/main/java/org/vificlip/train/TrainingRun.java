@@ -57,7 +57,7 @@ public final class TrainingRun {
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     /** Summed gradients of the micro-batches of one update (only with ACCUMULATION_STEPS > 1). */
     private final Map<String, INDArray> accumulated = new LinkedHashMap<>();
-    private final MemoryReclaimer reclaimer = MemoryReclaimer.everySecond();
+    private final MemoryReclaimer reclaimer = MemoryReclaimer.standard();
 
     private double lr;
     private long updates;
