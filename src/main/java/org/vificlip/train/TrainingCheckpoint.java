@@ -41,20 +41,20 @@ public final class TrainingCheckpoint {
     private TrainingCheckpoint() {
     }
 
-    /** Everything {@link #save} writes besides the weights and optimizer. */
-    public record Progress(int epoch, double maxAccuracy, double lr, long updates, long seed) {
+    /** Where the run stands when {@link #save} writes: everything besides the weights and optimizer. */
+    public record RunState(int epoch, double maxAccuracy, double lr, long updates, long seed) {
     }
 
     public static void save(Path file, ClipModel model, List<String> allParameters, AdamW optimizer,
-                            CosineLrSchedule schedule, Progress progress, Map<String, Object> config) throws IOException {
-        Map<String, Object> model_ = new LinkedHashMap<>();
+                            CosineLrSchedule schedule, RunState progress, Map<String, Object> config) throws IOException {
+        Map<String, Object> weights = new LinkedHashMap<>();
         for (String key : ViFiClipNames.parameterOrder(allParameters)) {
-            model_.put(ViFiClipNames.toViFiClip(key), model.parameter(key));
+            weights.put(ViFiClipNames.toViFiClip(key), model.parameter(key));
         }
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("model", new TorchCheckpointWriter.OrderedDict(model_));
+        root.put("model", new TorchCheckpointWriter.OrderedDict(weights));
         root.put("optimizer", optimizerState(allParameters, optimizer, progress.lr()));
-        root.put("lr_scheduler", schedulerState(schedule, progress));
+        root.put("lr_scheduler", schedulerState(schedule));
         root.put("max_accuracy", progress.maxAccuracy());
         root.put("epoch", progress.epoch());
         root.put("config", config);
@@ -101,7 +101,7 @@ public final class TrainingCheckpoint {
         return dict;
     }
 
-    private static Map<String, Object> schedulerState(CosineLrSchedule schedule, Progress progress) {
+    private static Map<String, Object> schedulerState(CosineLrSchedule schedule) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("param_group_field", "lr");
         s.put("t_in_epochs", false);

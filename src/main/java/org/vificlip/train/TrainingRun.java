@@ -128,7 +128,7 @@ public final class TrainingRun {
                     boolean best = last.top1() > maxAccuracy;
                     maxAccuracy = Math.max(maxAccuracy, last.top1());
                     log.log(String.format(Locale.ROOT, "epoch %d: %s; max top-1 %.2f%%", epoch, last.summary(), maxAccuracy), true);
-                    TrainingCheckpoint.Progress progress = new TrainingCheckpoint.Progress(epoch, maxAccuracy, lr, updates, config.seed());
+                    TrainingCheckpoint.RunState progress = new TrainingCheckpoint.RunState(epoch, maxAccuracy, lr, updates, config.seed());
                     Path file = outputDir.resolve("ckpt_epoch_" + epoch + ".pth");
                     TrainingCheckpoint.save(file, model, allParameters, optimizer, schedule, progress, config.asNestedMap());
                     log.log("saved " + file, false);
