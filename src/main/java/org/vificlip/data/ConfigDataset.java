@@ -51,8 +51,9 @@ public record ConfigDataset(ViFiClipConfig config, List<String> classNames) {
     }
 
     /**
-     * The list's videos whose files exist. Missing ones are skipped with a warning; more than
-     * {@link #MAX_UNUSABLE} of the list missing stops the run with the first missing files named.
+     * The list's videos. Missing files are found first: more than {@link #MAX_UNUSABLE} of the list missing
+     * stops the run before any work, with the first missing files named; fewer are left to the loader, which
+     * skips and counts them with the undecodable ones.
      */
     private List<VideoListEntry> videos(String listFile, String key) throws IOException {
         if (listFile == null || listFile.isBlank()) {
@@ -67,15 +68,14 @@ public record ConfigDataset(ViFiClipConfig config, List<String> classNames) {
                         + config.data().labelList() + " has " + classNames.size() + " classes");
             }
         }
-        List<VideoListEntry> present = entries.stream().filter(e -> Files.exists(e.video())).toList();
         List<String> missing = entries.stream().filter(e -> !Files.exists(e.video()))
                 .map(e -> e.video() + " (line " + e.line() + ")").toList();
         checkUsable(list, entries.size(), missing, "missing");
         if (!missing.isEmpty()) {
-            LOG.warn("{}: {} of {} videos are missing and skipped, e.g. {}", list, missing.size(), entries.size(),
-                    missing.get(0));
+            LOG.warn("{}: {} of {} videos are missing; they will be skipped and counted, e.g. {}", list, missing.size(),
+                    entries.size(), missing.get(0));
         }
-        return present;
+        return entries;
     }
 
     /**
