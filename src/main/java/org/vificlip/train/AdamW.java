@@ -2,15 +2,14 @@ package org.vificlip.train;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * torch.optim.AdamW (single-tensor path, amsgrad off, maximize off), state per parameter key.
@@ -18,12 +17,10 @@ import java.util.Map;
  * Each update follows the order of operations of torch's {@code _single_tensor_adamw}, in float32, so the
  * rounding is torch's up to the odd ulp: decoupled weight decay first, then the moment updates (the first
  * moment by {@code lerp}), bias corrections from the step count, and the update divided by
- * {@code sqrt(v)/sqrt(bc2) + eps}. Every operation is an in-place ND4J op (parameters reach 150M floats);
- * the one temporary lives in a scratch buffer sized to the largest parameter and reused by every key and
- * every step, so memory stays flat over training. Element-wise ops only (no reductions), so the same inputs
- * give bit-identical results: resuming from {@link #states()} continues exactly.
- * <p>
- * Not thread-safe (the scratch buffer is shared).
+ * {@code sqrt(v)/sqrt(bc2) + eps}. The update is one fused pass over each parameter's off-heap buffer
+ * (parameters reach 150M floats), in place, with no temporary arrays, so memory stays flat over training.
+ * Element-wise only (no reductions), so the same inputs give bit-identical results: resuming from
+ * {@link #states()} continues exactly.
  */
 public final class AdamW {
     /** Optimiser state of one parameter, as torch keeps it: step count and the two moment estimates. */
@@ -35,9 +32,6 @@ public final class AdamW {
     private final double eps;
     private final double weightDecay;
     private final Map<String, State> states = new LinkedHashMap<>();
-    /** Flat float32 scratch, grown to the largest parameter seen; per-key views of its start are cached. */
-    private INDArray scratch;
-    private final Map<String, INDArray> scratchViews = new HashMap<>();
 
     public AdamW(double beta1, double beta2, double eps, double weightDecay) {
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
@@ -67,7 +61,6 @@ public final class AdamW {
      * @throws IllegalArgumentException for a missing parameter, a dtype other than float32 or differing shapes
      */
     public void step(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double lr) {
-        long largest = 0;
         for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
             String key = e.getKey();
             INDArray param = parameters.get(key);
@@ -88,9 +81,7 @@ public final class AdamW {
                 throw new IllegalArgumentException("'" + key + "': state shape " + Arrays.toString(state.expAvg().shape())
                         + ", parameter shape " + Arrays.toString(param.shape()));
             }
-            largest = Math.max(largest, param.length());
         }
-        ensureScratch(largest);
         for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
             update(e.getKey(), parameters.get(e.getKey()), e.getValue(), lr);
         }
@@ -103,63 +94,88 @@ public final class AdamW {
             old = new State(0, Nd4j.zeros(DataType.FLOAT, param.shape()), Nd4j.zeros(DataType.FLOAT, param.shape()));
         }
         long step = old.step() + 1;
-        INDArray expAvg = old.expAvg();
-        INDArray expAvgSq = old.expAvgSq();
-        INDArray tmp = scratchView(key, param);
-
-        // param.mul_(1 - lr * weight_decay): decoupled decay, before the moments (x·1 is exact, so skip it)
-        if (lr * weightDecay != 0) {
-            param.muli(1 - lr * weightDecay);
+        INDArray p = contiguous(param);
+        INDArray g = contiguous(grad);
+        new Coefficients(lr, step).apply(floats(p), floats(g), floats(old.expAvg()), floats(old.expAvgSq()));
+        if (p != param) {
+            param.assign(p);
         }
-        // exp_avg.lerp_(grad, 1 - beta1): torch's lerp takes one of two forms depending on the weight
-        float weight = (float) (1 - beta1);
-        grad.sub(expAvg, tmp);                              // end - self
-        if (weight < 0.5f) {
-            expAvg.addi(tmp.muli(weight));                  // self + w·(end - self)
-        } else {
-            tmp.muli(1f - weight).rsubi(grad);              // end - (end - self)·(1 - w)
-            expAvg.assign(tmp);
-        }
-        // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): self + (value·g)·g
-        grad.mul(1 - beta2, tmp).muli(grad);
-        expAvgSq.muli(beta2).addi(tmp);
-
-        double biasCorrection1 = 1 - Math.pow(beta1, step);
-        double biasCorrection2 = 1 - Math.pow(beta2, step);
-        double stepSize = lr / biasCorrection1;
-        // denom = (exp_avg_sq.sqrt() / sqrt(bc2)).add_(eps)
-        Nd4j.getExecutioner().exec(new Sqrt(expAvgSq, tmp));
-        tmp.divi(Math.sqrt(biasCorrection2)).addi(eps);
-        // param.addcdiv_(exp_avg, denom, value=-step_size); torch multiplies by the value before dividing,
-        // here after (one scratch buffer only): the update may differ in its last bit
-        tmp.rdivi(expAvg).muli(-stepSize);
-        param.addi(tmp);
-
-        states.put(key, new State(step, expAvg, expAvgSq));
+        states.put(key, new State(step, old.expAvg(), old.expAvgSq()));
     }
 
-    private void ensureScratch(long length) {
-        if (scratch == null || scratch.length() < length) {
-            scratch = Nd4j.createUninitialized(DataType.FLOAT, Math.max(1, length));
-            scratchViews.clear();
-        }
-    }
+    /**
+     * One step's scalars, as float32 the way torch applies Python scalars to a float tensor, and the fused
+     * element loop. Each element goes through torch's {@code _single_tensor_adamw} in its order, one float32
+     * rounding per operation as torch's kernels do:
+     * <pre>
+     *   p = p·(1 − lr·wd)
+     *   m = m + w·(g − m)  if w = 1 − β1 < 0.5, else g − (g − m)·(1 − w)       (lerp_)
+     *   v = v·β2 + ((1 − β2)·g)·g                                               (mul_, addcmul_)
+     *   p = p + (−lr/bc1 · m) / (sqrt(v)/sqrt(bc2) + eps)                        (addcdiv_)
+     * </pre>
+     * One pass over the four arrays instead of a dozen ND4J ops (ViT-B/16: 0.6-1.2 s a step before),
+     * split over the cores; element-wise, so the result does not depend on the split.
+     */
+    private final class Coefficients {
+        final boolean decay;
+        final float keep;
+        final float w;
+        final boolean lerpFromStart;
+        final float oneMinusW;
+        final float b2;
+        final float oneMinusB2;
+        final float sqrtBc2;
+        final float epsF;
+        final float negStepSize;
 
-    /** The first {@code param.length()} elements of the scratch buffer, shaped as {@code param} (a view). */
-    private INDArray scratchView(String key, INDArray param) {
-        INDArray view = scratchViews.get(key);
-        if (view == null || !Arrays.equals(view.shape(), param.shape())) {
-            INDArray flat = param.length() == scratch.length() ? scratch
-                    : scratch.get(NDArrayIndex.interval(0, param.length()));
-            view = flat.reshape('c', param.shape());
-            // a reshape of a contiguous prefix shares the buffer in ND4J; a copy would cost one buffer per key
-            if (view.data() != scratch.data() && view.data().originalDataBuffer() != scratch.data()) {
-                throw new IllegalStateException("ND4J copied the scratch buffer instead of viewing it");
+        Coefficients(double lr, long step) {
+            decay = lr * weightDecay != 0;
+            keep = (float) (1 - lr * weightDecay);
+            w = (float) (1 - beta1);
+            lerpFromStart = w < 0.5f;
+            oneMinusW = 1f - w;
+            b2 = (float) beta2;
+            oneMinusB2 = (float) (1 - beta2);
+            sqrtBc2 = (float) Math.sqrt(1 - Math.pow(beta2, step));
+            epsF = (float) eps;
+            negStepSize = (float) (-(lr / (1 - Math.pow(beta1, step))));
+        }
+
+        void apply(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v) {
+            int n = p.limit();
+            int chunk = 1 << 16;
+            IntStream.range(0, (n + chunk - 1) / chunk).parallel()
+                    .forEach(c -> loop(p, g, m, v, c * chunk, Math.min(n, (c + 1) * chunk)));
+        }
+
+        private void loop(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to) {
+            for (int i = from; i < to; i++) {
+                float pv = decay ? p.get(i) * keep : p.get(i);
+                float gv = g.get(i);
+                float mv = m.get(i);
+                float diff = gv - mv;
+                mv = lerpFromStart ? mv + w * diff : gv - diff * oneMinusW;
+                float vv = v.get(i) * b2 + (oneMinusB2 * gv) * gv;
+                float denom = (float) Math.sqrt(vv) / sqrtBc2 + epsF;
+                p.put(i, pv + (negStepSize * mv) / denom);
+                m.put(i, mv);
+                v.put(i, vv);
             }
-            scratchViews.put(key, view);
         }
-        return view;
     }
+
+    /** The array itself when its buffer holds exactly its elements in C order, else a C-order copy. */
+    private static INDArray contiguous(INDArray a) {
+        return a.isView() || a.ordering() != 'c' || a.offset() != 0 || a.data().length() != a.length() ? a.dup('c') : a;
+    }
+
+    /** The array's float32 buffer, off-heap, limited to its elements. */
+    private static FloatBuffer floats(INDArray a) {
+        FloatBuffer b = a.data().asNioFloat();
+        b.limit((int) a.length());
+        return b;
+    }
+
 
     /** Per-key state in the order keys were first stepped or restored; the arrays are the live ones. */
     public Map<String, State> states() {
@@ -172,7 +188,7 @@ public final class AdamW {
             throw new IllegalArgumentException("'" + key + "': step " + state.step() + ", exp_avg "
                     + Arrays.toString(state.expAvg().shape()) + ", exp_avg_sq " + Arrays.toString(state.expAvgSq().shape()));
         }
-        states.put(key, new State(state.step(), float32(state.expAvg()), float32(state.expAvgSq())));
+        states.put(key, new State(state.step(), contiguous(float32(state.expAvg())), contiguous(float32(state.expAvgSq()))));
     }
 
     private static INDArray float32(INDArray a) {
