@@ -2,11 +2,8 @@ package org.vificlip.bench;
 
 import com.google.gson.GsonBuilder;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -55,17 +52,8 @@ public final class ClipBench {
         options.addOption(Option.builder().longOpt("out").hasArg().desc("also write the JSON to this file").build());
         options.addOption(Option.builder().longOpt("profile")
                 .desc("one more pass per case timing every op (stderr); thread CPU time when OMP_NUM_THREADS=1").build());
-        options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
-        CommandLine cl;
-        try {
-            cl = new DefaultParser().parse(options, args);
-        } catch (ParseException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        if (cl.hasOption("help")) {
-            new HelpFormatter().printHelp("java -cp target/vificlip.jar org.vificlip.bench.ClipBench", options);
+        CommandLine cl = BenchArgs.parse(ClipBench.class, options, args);
+        if (cl == null) {
             return;
         }
         List<String> cases = Arrays.asList(cl.getOptionValue("cases", "vit-b16,vit-b32,text").split(","));

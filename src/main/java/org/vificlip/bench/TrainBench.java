@@ -2,11 +2,8 @@ package org.vificlip.bench;
 
 import com.google.gson.GsonBuilder;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -64,17 +61,8 @@ public final class TrainBench {
         options.addOption(longOption("out", "also write the JSON to this file"));
         options.addOption(longOption("tokens-out", "only write the prompts and their token ids [C][77] as JSON "
                 + "to this file, then exit"));
-        options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
-        CommandLine cl;
-        try {
-            cl = new DefaultParser().parse(options, args);
-        } catch (ParseException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        if (cl.hasOption("help")) {
-            new HelpFormatter().printHelp("java -cp target/vificlip.jar org.vificlip.bench.TrainBench", options);
+        CommandLine cl = BenchArgs.parse(TrainBench.class, options, args);
+        if (cl == null) {
             return;
         }
         int batch = intOption(cl, "batch", 1);
