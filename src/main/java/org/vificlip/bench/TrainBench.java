@@ -58,6 +58,8 @@ public final class TrainBench {
                 + "(default benchmarks/train)"));
         options.addOption(longOption("lr", "learning rate (default 1e-5)"));
         options.addOption(longOption("weight-decay", "AdamW weight decay (default 0.001)"));
+        options.addOption(Option.builder().longOpt("recompute").desc("activation recomputation on "
+                + "(TRAIN.USE_CHECKPOINT: block-wise backward)").build());
         options.addOption(longOption("out", "also write the JSON to this file"));
         options.addOption(longOption("tokens-out", "only write the prompts and their token ids [C][77] as JSON "
                 + "to this file, then exit"));
@@ -99,9 +101,11 @@ public final class TrainBench {
         report.put("steps", steps);
         report.put("lr", lr);
         report.put("weight_decay", weightDecay);
+        report.put("recompute", cl.hasOption("recompute"));
 
         long buildStart = System.nanoTime();
         ClipModel model = ClipModel.build(config, RandomWeights.of(config, 42));
+        model.recomputeActivations(cl.hasOption("recompute"));
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String key : model.trainableParameters()) {
             params.put(key, model.parameter(key));

@@ -84,6 +84,7 @@ public final class TrainingRun {
     private Outcome run(Path resumeFrom) throws IOException {
         ViFiClipConfig.Train train = config.train();
         model.trainOnly(tower(config));
+        model.recomputeActivations(train.useCheckpoint()); // ViFi-CLIP's key for torch.utils.checkpoint
         for (String key : model.trainableParameters()) {
             parameters.put(key, model.parameter(key));
         }
