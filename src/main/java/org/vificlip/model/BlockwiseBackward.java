@@ -142,18 +142,18 @@ final class BlockwiseBackward {
 
     /** frames → the vision stream [N, L, W] after {@code ln_pre}. */
     private static GraphSegment visionEmbedding(ClipConfig config, ClipParameters model) {
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         ClipParameters params = model.shareInto(sd);
         int s = config.imageResolution();
         SDVariable frames = sd.placeHolder(ClipModel.FRAMES, DataType.FLOAT, -1, -1, 3, s, s);
-        SDVariable x = new VisionTransformer(sd, params, config).embed(sd, sd.reshape(frames, -1, 3, s, s));
+        SDVariable x = new VisionTransformer(params, config).embed(sd, sd.reshape(frames, -1, 3, s, s));
         SDVariable stream = sd.reshape(x, -1, config.visionTokens(), config.visionWidth());
         return GraphSegment.vectorJacobian(sd, stream, 3);
     }
 
     /** token embeddings → the text stream [C, L, W] (plus the positional embedding). */
     private static GraphSegment textEmbedding(ClipConfig config, ClipParameters model) {
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         ClipParameters params = model.shareInto(sd);
         SDVariable tokens = sd.placeHolder(ClipModel.TOKEN_EMBEDDINGS, DataType.FLOAT, -1, -1, config.textWidth());
         SDVariable positions = sd.placeHolder(ClipModel.POSITIONS, DataType.FLOAT, -1, config.contextLength());
@@ -169,7 +169,7 @@ final class BlockwiseBackward {
         String prefix = textTower ? "transformer.resblocks." : "visual.transformer.resblocks.";
         List<GraphSegment> blocks = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
-            SameDiff sd = SameDiff.create();
+            SameDiff sd = Graphs.create();
             ClipParameters params = model.shareInto(sd);
             SDVariable stream = sd.placeHolder(STREAM, DataType.FLOAT, -1, -1, width);
             SDVariable mask = textTower ? sd.placeHolder(ClipModel.CAUSAL_MASK, DataType.FLOAT, -1, -1) : null;
@@ -183,7 +183,7 @@ final class BlockwiseBackward {
 
     /** Both streams → features → logits and loss, as {@link ClipModel}'s graph. */
     private static GraphSegment head(ClipConfig config, ClipParameters model, boolean visionTrains, boolean textTrains) {
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         ClipParameters params = model.shareInto(sd);
         SDVariable visionStream = sd.placeHolder(VISION_STREAM, DataType.FLOAT, -1, config.visionTokens(), config.visionWidth());
         SDVariable textStream = sd.placeHolder(TEXT_STREAM, DataType.FLOAT, -1, -1, config.textWidth());
@@ -191,7 +191,7 @@ final class BlockwiseBackward {
         SDVariable targets = sd.placeHolder(ClipModel.TARGETS, DataType.FLOAT, -1, -1);
         SDVariable batchAndTime = sd.placeHolder(BATCH_AND_TIME, DataType.LONG, 2);
         VifiClipHead head = new VifiClipHead(params, config);
-        SDVariable frameFeatures = new VisionTransformer(sd, params, config).pool(sd, visionStream);
+        SDVariable frameFeatures = new VisionTransformer(params, config).pool(sd, visionStream);
         SDVariable videoFeatures = head.poolOverTime(sd, batchAndTime, frameFeatures);
         SDVariable textFeatures = new TextTransformer(params, config).pool(sd, textStream, endToken);
         SDVariable logits = head.logits(sd, videoFeatures, textFeatures).rename(ClipModel.LOGITS);

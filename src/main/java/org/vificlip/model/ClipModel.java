@@ -69,13 +69,13 @@ public final class ClipModel {
 
     public static ClipModel build(ClipConfig config, StateDict weights) throws BadInputException {
         Nd4jSetup.applyOnce();
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         ClipParameters params = ClipParameters.declare(sd, config, weights);
         int s = config.imageResolution();
 
         SDVariable frames = sd.placeHolder(FRAMES, DataType.FLOAT, -1, -1, 3, s, s);
         SDVariable images = sd.reshape(frames, -1, 3, s, s);
-        SDVariable frameFeatures = new VisionTransformer(sd, params, config).forward(sd, images).rename(FRAME_FEATURES);
+        SDVariable frameFeatures = new VisionTransformer(params, config).forward(sd, images).rename(FRAME_FEATURES);
         VifiClipHead head = new VifiClipHead(params, config);
         SDVariable videoFeatures = head.poolOverTime(sd, VifiClipHead.batchAndTime(sd, frames), frameFeatures).rename(VIDEO_FEATURES);
 

@@ -30,6 +30,8 @@ final class ClipParameters {
     private final SameDiff sd;
     private List<String> trainable;
     private final Set<String> frozen = new HashSet<>();
+    /** For a {@link #shareInto} view: the model's parameters, declared here on first use. */
+    private ClipParameters source;
 
     private ClipParameters(SameDiff sd, List<String> trainable) {
         this.sd = sd;
@@ -66,22 +68,22 @@ final class ClipParameters {
     }
 
     /**
-     * The same parameters declared in another graph, on the same arrays (no copy: an in-place update
-     * reaches every graph): trainable ones as variables, frozen ones as constants.
+     * The same parameters for another graph, on the same arrays (no copy: an in-place update reaches
+     * every graph). Each is declared in {@code target} when first asked for, so a graph holds only the
+     * parameters its ops read: trainable ones as variables, frozen ones as constants.
      */
     ClipParameters shareInto(SameDiff target) {
-        for (String key : trainable) {
-            target.var(key, get(key).getArr());
-        }
-        for (String key : frozen) {
-            target.constant(key, get(key).getArr());
-        }
         ClipParameters shared = new ClipParameters(target, trainable);
         shared.frozen.addAll(frozen);
+        shared.source = this;
         return shared;
     }
 
     SDVariable get(String key) {
+        if (source != null && !sd.hasVariable(key)) {
+            INDArray array = source.get(key).getArr();
+            return frozen.contains(key) ? sd.constant(key, array) : sd.var(key, array);
+        }
         SDVariable v = sd.getVariable(key);
         if (v == null) {
             throw new IllegalArgumentException("no parameter '" + key + "'");

@@ -14,24 +14,25 @@ final class VisionTransformer {
     private final SDVariable classEmbedding;
     private final SDVariable positionalEmbedding;
     private final LayerNorm lnPre;
-    private final Transformer transformer;
+    private final ClipParameters params;
     private final LayerNorm lnPost;
     private final SDVariable proj;
 
-    VisionTransformer(SameDiff sd, ClipParameters params, ClipConfig config) {
+    VisionTransformer(ClipParameters params, ClipConfig config) {
         this.config = config;
         this.conv1 = params.get("visual.conv1.weight");
         this.classEmbedding = params.get("visual.class_embedding");
         this.positionalEmbedding = params.get("visual.positional_embedding");
         this.lnPre = new LayerNorm(params, "visual.ln_pre.");
-        this.transformer = new Transformer(params, "visual.transformer.", config.visionWidth(),
-                config.visionLayers(), config.visionHeads(), SequenceShape.fixedLength(sd, config.visionTokens()), null);
+        this.params = params;
         this.lnPost = new LayerNorm(params, "visual.ln_post.");
         this.proj = params.get("visual.proj");
     }
 
     /** @param images [N, 3, S, S] → image features [N, embed] (before normalisation) */
     SDVariable forward(SameDiff sd, SDVariable images) {
+        Transformer transformer = new Transformer(params, "visual.transformer.", config.visionWidth(),
+                config.visionLayers(), config.visionHeads(), SequenceShape.fixedLength(sd, config.visionTokens()), null);
         SDVariable x = transformer.forward(sd, embed(sd, images));
         return pool(sd, sd.reshape(x, -1, config.visionTokens(), config.visionWidth()));
     }

@@ -57,6 +57,30 @@ class ClipModelGradientTest {
         }
     }
 
+    /**
+     * The recomputing segments read the model's own parameter arrays, not copies: after an in-place
+     * update (as AdamW makes) both ways still give the same gradients.
+     */
+    @Test
+    void recomputationSeesInPlaceUpdates() throws Exception {
+        ClipModel fresh = ClipModel.build(ClipFixtures.baseWeights());
+        fresh.recomputeActivations(true);
+        fresh.gradients(video, tokens, labels).close();   // segments built, parameters shared
+        for (String key : List.of("visual.transformer.resblocks.0.mlp.c_fc.weight", "transformer.resblocks.1.ln_1.bias",
+                "visual.proj", "visual.conv1.weight", "positional_embedding")) {
+            fresh.parameter(key).muli(1.5);
+        }
+        try (ClipModel.Gradients recomputed = fresh.gradients(video, tokens, labels)) {
+            fresh.recomputeActivations(false);
+            try (ClipModel.Gradients whole = fresh.gradients(video, tokens, labels)) {
+                assertEquals(whole.loss(), recomputed.loss(), 1e-6);
+                for (String p : fresh.trainableParameters()) {
+                    assertClose("grad " + p, whole.byParameter().get(p), recomputed.byParameter().get(p));
+                }
+            }
+        }
+    }
+
     @Test
     void labelSmoothingLoss() throws Exception {
         double expected = ClipFixtures.summary().get("loss_label_smoothing_0.1").getAsDouble();
