@@ -37,7 +37,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * The Spark jobs against the single-machine commands on the same synth dataset and fixture CLIP, with a local
  * master of 2 threads that retries a failed task (local[2,4]): one SparkSession for the class, which the
  * commands join. Features and evaluation are compared with {@code features} and {@code eval}; 3 training
- * steps on 2 workers with {@code train} with the same global batch; a task failing on its first attempt with
+ * steps on 2 workers with {@code train} with the same global batch, and 3 more after resuming from the checkpoint;
+ * a task failing on its first attempt with
  * the same job run without failures.
  */
 class SparkJobsTest {
@@ -136,7 +137,7 @@ class SparkJobsTest {
     }
 
     @Test
-    void threeStepsOnTwoWorkersGiveTheWeightsOfOneMachineAndARetriedTaskChangesNothing() throws Exception {
+    void twoWorkersGiveTheWeightsOfOneMachineARetriedTaskChangesNothingAndResumeWorks() throws Exception {
         // 12 training videos, batch 4: 3 steps in the one epoch; no warm-up, so every step moves the weights
         String[] opts = {"--opts", "TRAIN.BATCH_SIZE", "4", "TRAIN.EPOCHS", "1", "TRAIN.WARMUP_EPOCHS", "0", "TRAIN.LR", "1.e-04"};
         Path single = dir.resolve("train_single");
@@ -152,32 +153,11 @@ class SparkJobsTest {
             }
         }
         Map<?, ?> one = weights(single.resolve("ckpt_epoch_0.pth"));
-        Map<?, ?> two = weights(spread.resolve("ckpt_epoch_0.pth"));
-        assertEquals(one.keySet(), two.keySet());
-        double worst = 0;
-        double keyBias = 0;
-        for (Object key : one.keySet()) {
-            INDArray a = (INDArray) one.get(key);
-            INDArray b = (INDArray) two.get(key);
-            if (((String) key).endsWith("attn.in_proj_bias")) {
-                // [q; k; v] biases. The key bias's gradient is zero in exact arithmetic (softmax over the keys does
-                // not change when q·b_k is added to every score), so what each run computes there is rounding
-                // noise, and AdamW, which divides by the gradient's own size, turns any noise into steps of about
-                // lr: the two runs' key biases differ by O(lr) whatever the arithmetic (PyTorch's would too).
-                long w = a.length() / 3;
-                INDArray k = a.get(interval(w, 2 * w)).sub(b.get(interval(w, 2 * w)));
-                keyBias = Math.max(keyBias, k.amaxNumber().doubleValue());
-                a = Nd4j.concat(0, a.get(interval(0, w)), a.get(interval(2 * w, 3 * w)));
-                b = Nd4j.concat(0, b.get(interval(0, w)), b.get(interval(2 * w, 3 * w)));
-            }
-            worst = Math.max(worst, a.sub(b).amaxNumber().doubleValue());
-        }
         double moved = movedFromStart(one);
-        REPORT.printf("train: largest weight difference from one machine %.2e (attention key biases, a zero gradient: %.2e);"
-                + " largest change of a weight in training %.2e%n", worst, keyBias, moved);
         assertTrue(moved > 1e-4, "training moved the weights well past the tolerance: " + moved);
-        assertTrue(worst <= 1e-5, "weights differ by " + worst);
-        assertTrue(keyBias <= 3 * 1e-4 * 1.5, "key biases: at most about one lr a step apart: " + keyBias);
+        assertSameWeights(single.resolve("ckpt_epoch_0.pth"), spread.resolve("ckpt_epoch_0.pth"), 3, 1e-4,
+                String.format("3 steps (largest change of a weight in training %.2e)", moved));
+        Map<?, ?> two = weights(spread.resolve("ckpt_epoch_0.pth"));
 
         // the same distributed run with partition 1's first attempt failing in every job (gradient steps, evaluation)
         Path retried = dir.resolve("train_spark_retried");
@@ -197,6 +177,57 @@ class SparkJobsTest {
             assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), key + ": the retried run differs");
         }
         assertEquals(Files.readString(spread.resolve("eval_last.json")), Files.readString(retried.resolve("eval_last.json")));
+
+        // resume: both runs continue from their first epoch's checkpoint for a second epoch (the driver reads the
+        // weights and AdamW's state back, the executors get them with the first broadcast)
+        String[] resumeOne = {"--resume", single.resolve("ckpt_epoch_0.pth").toString(), "--opts", "TRAIN.BATCH_SIZE", "4",
+                "TRAIN.EPOCHS", "2", "TRAIN.WARMUP_EPOCHS", "0", "TRAIN.LR", "1.e-04"};
+        String[] resumeTwo = resumeOne.clone();
+        resumeTwo[1] = spread.resolve("ckpt_epoch_0.pth").toString();
+        assertEquals(0, run("train", single, resumeOne), cli.stderr());
+        assertEquals(0, run("spark train", spread, resumeTwo), cli.stderr());
+        double second = largestDifference(weights(single.resolve("ckpt_epoch_0.pth")), weights(single.resolve("ckpt_epoch_1.pth")));
+        assertTrue(second > 1e-4, "the resumed epoch moved the weights: " + second);
+        assertSameWeights(single.resolve("ckpt_epoch_1.pth"), spread.resolve("ckpt_epoch_1.pth"), 6, 1e-4,
+                "6 steps, resumed after 3");
+    }
+
+    /**
+     * Every weight of two training checkpoints within 1e-5, but for the attention key biases. Those are the middle
+     * third of each {@code in_proj_bias} ([q; k; v]); their gradient is zero in exact arithmetic (softmax over the
+     * keys does not change when q·b_k is added to every score), so what each run computes there is rounding noise,
+     * and AdamW, which divides by the gradient's own size, turns any noise into steps of up to about lr: two runs
+     * with different rounding (PyTorch's too) differ there by O(lr) a step, checked to be no more than that.
+     */
+    private static void assertSameWeights(Path expected, Path actual, int steps, double lr, String what) throws Exception {
+        Map<?, ?> one = weights(expected);
+        Map<?, ?> two = weights(actual);
+        assertEquals(one.keySet(), two.keySet());
+        double worst = 0;
+        double keyBias = 0;
+        for (Object key : one.keySet()) {
+            INDArray a = (INDArray) one.get(key);
+            INDArray b = (INDArray) two.get(key);
+            if (((String) key).endsWith("attn.in_proj_bias")) {
+                long w = a.length() / 3;
+                keyBias = Math.max(keyBias, a.get(interval(w, 2 * w)).sub(b.get(interval(w, 2 * w))).amaxNumber().doubleValue());
+                a = Nd4j.concat(0, a.get(interval(0, w)), a.get(interval(2 * w, 3 * w)));
+                b = Nd4j.concat(0, b.get(interval(0, w)), b.get(interval(2 * w, 3 * w)));
+            }
+            worst = Math.max(worst, a.sub(b).amaxNumber().doubleValue());
+        }
+        REPORT.printf("train, %s: largest weight difference from one machine %.2e (attention key biases: %.2e)%n",
+                what, worst, keyBias);
+        assertTrue(worst <= 1e-5, what + ": weights differ by " + worst);
+        assertTrue(keyBias <= 1.5 * steps * lr, what + ": key biases differ by more than about lr a step: " + keyBias);
+    }
+
+    private static double largestDifference(Map<?, ?> a, Map<?, ?> b) {
+        double d = 0;
+        for (Object key : a.keySet()) {
+            d = Math.max(d, ((INDArray) a.get(key)).sub((INDArray) b.get(key)).amaxNumber().doubleValue());
+        }
+        return d;
     }
 
     /** The largest change of any weight from the untrained fixture model (ViFi-CLIP names → OpenAI keys). */
