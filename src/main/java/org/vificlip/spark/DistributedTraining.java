@@ -58,13 +58,18 @@ import java.util.UUID;
 public final class DistributedTraining {
     /** A prepared run, as {@link TrainingRun.Setup}, with the cluster and the model's source for the executors. */
     public record Setup(JavaSparkContext sc, ViFiClipConfig config, ClipModel model, ModelSource source,
-                        ConfigDataset dataset, Path outputDir, Path resumeFrom, int loaderThreads, int partitions) {
+                        ConfigDataset dataset, Path outputDir, Path resumeFrom, int loaderThreads, int partitions,
+                        int averageEvery) {
     }
 
     /** What the workers need for one step besides their share and the weights. */
     record StepPlan(ModelSource source, ClipModel.Tower tower, String run, int[][] prompts, int numFrames, int size,
                     long seed, int epoch, int idx, int numClasses, double labelSmooth, double mixup, double cutmix,
                     double switchProb, int threads) implements Serializable {
+        StepPlan forBatch(int batch) {
+            return new StepPlan(source, tower, run, prompts, numFrames, size, seed, epoch, batch, numClasses, labelSmooth,
+                    mixup, cutmix, switchProb, threads);
+        }
     }
 
     private final Setup setup;
@@ -151,7 +156,11 @@ public final class DistributedTraining {
 
             EvalResult last = null;
             for (int epoch = startEpoch; epoch < train.epochs(); epoch++) {
-                trainOneEpoch(epoch, trainVideos, batchesPerEpoch, schedule, log);
+                if (setup.averageEvery() > 0) {
+                    trainOneEpochAveraging(epoch, trainVideos, batchesPerEpoch, schedule, log);
+                } else {
+                    trainOneEpoch(epoch, trainVideos, batchesPerEpoch, schedule, log);
+                }
                 boolean lastEpoch = epoch == train.epochs() - 1;
                 if (epoch % config.saveFreq() == 0 || lastEpoch) {
                     last = evaluate(valVideos, config.test().numClip(), config.test().numCrop());
@@ -231,6 +240,74 @@ public final class DistributedTraining {
                 }
                 bar.step();
                 bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f videos/s", loss, lr, rate));
+            }
+        }
+    }
+
+    /**
+     * Parameter averaging: rounds of {@code averageEvery} batches; in each, every worker steps through its
+     * share of each batch with its own AdamW, then weights and moments are averaged (see {@link ParameterAveraging}).
+     */
+    private void trainOneEpochAveraging(int epoch, List<VideoListEntry> videos, int batchesPerEpoch,
+                                        CosineLrSchedule schedule, MetricsLog log) throws IOException {
+        ViFiClipConfig.Train train = config.train();
+        int batchSize = train.batchSize();
+        int workers = Math.min(setup.partitions(), batchSize);
+        List<VideoListEntry> order = VideoBatchLoader.epochOrder(videos, config.seed(), epoch);
+        List<String> skipped = new ArrayList<>();
+        List<String> keys = List.copyOf(parameters.keySet());
+        try (ProgressBar bar = Progress.bar(String.format("epoch %d/%d", epoch + 1, train.epochs()), batchesPerEpoch, "batches")) {
+            for (int first = 0; first < batchesPerEpoch; first += setup.averageEvery()) {
+                long start = System.nanoTime();
+                int steps = Math.min(setup.averageEvery(), batchesPerEpoch - first);
+                double[] lrs = new double[steps];
+                double[] lrAfter = new double[steps];
+                double next = lr;
+                for (int k = 0; k < steps; k++) {
+                    lrs[k] = next;
+                    next = schedule.lrAt((long) epoch * batchesPerEpoch + first + k); // as one machine, after each update
+                    lrAfter[k] = next;
+                }
+                List<ParameterAveraging.Round> rounds = new ArrayList<>();
+                for (int w = 0; w < workers; w++) {
+                    List<Slice> shares = new ArrayList<>();
+                    List<Integer> indices = new ArrayList<>();
+                    for (int k = 0; k < steps; k++) {
+                        int idx = first + k;
+                        shares.add(Slice.shares(order.subList(idx * batchSize, (idx + 1) * batchSize), idx * batchSize, workers).get(w));
+                        indices.add(idx);
+                    }
+                    rounds.add(new ParameterAveraging.Round(w, shares, indices, lrs));
+                }
+                Broadcast<ModelWeights> weights = currentWeights();
+                Broadcast<ParameterAveraging.State> state = setup.sc().broadcast(ParameterAveraging.state(keys, optimizer));
+                StepPlan plan = plan(epoch, first);
+                double weightDecay = train.weightDecay();
+                ParameterAveraging.Sum sum;
+                try {
+                    sum = setup.sc().parallelize(rounds, rounds.size()).treeAggregate(new ParameterAveraging.Sum(),
+                            (acc, round) -> acc.add(ParameterAveraging.localSteps(round, plan, weights.value(), state.value(),
+                                    weightDecay)), ParameterAveraging.Sum::add, 2);
+                } finally {
+                    state.destroy();
+                }
+                ParameterAveraging.applyAverage(sum, model, optimizer);
+                reclaimer.afterStep();
+                updates += steps;
+                weightsVersion++;
+                lr = next;
+                skipped.addAll(sum.skipped);
+                ConfigDataset.checkUsable(dataset.trainList(), videos.size(), skipped, "undecodable");
+                double rate = (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
+                for (int k = 0; k < steps; k++) {
+                    double loss = sum.losses[k] / sum.workers;
+                    log.step(epoch, (long) epoch * batchesPerEpoch + first + k, loss, lrAfter[k], rate);
+                    bar.step();
+                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f videos/s", loss, lrAfter[k], rate));
+                }
+                log.log(String.format(Locale.ROOT, "Train: [%d/%d][%d-%d/%d]\tlr %.9f\tloss %.4f\t%.2f videos/s (%d workers,"
+                                + " averaged after %d local steps)", epoch, train.epochs(), first, first + steps - 1,
+                        batchesPerEpoch, lr, sum.losses[steps - 1] / sum.workers, rate, workers, steps), false);
             }
         }
     }
@@ -316,7 +393,7 @@ public final class DistributedTraining {
     }
 
     /** Label-smoothed one-hot targets, or mixup/cutmix over this share (seeded by seed, epoch, batch, share). */
-    private static INDArray targets(VideoBatch batch, int share, StepPlan plan) {
+    static INDArray targets(VideoBatch batch, int share, StepPlan plan) {
         if (plan.mixup() <= 0) {
             return ClipModel.targets(batch.labels(), plan.numClasses(), plan.labelSmooth());
         }

@@ -62,6 +62,24 @@ final class ExecutorModels {
         }
     }
 
+    /**
+     * As {@link #with}, for work that changes the model's weights (local steps of parameter averaging): the
+     * weights are copied in whatever the model held, and afterwards the model counts as holding none of the
+     * broadcasts, so the next task copies its weights in again.
+     */
+    static <T> T withOwnWeights(ModelSource source, ClipModel.Tower tower, String run, ModelWeights weights, Work<T> work)
+            throws IOException {
+        Slot slot = slot(source, tower, run);
+        slot.lock.lock();
+        try {
+            weights.applyTo(slot.model);
+            slot.version = Long.MIN_VALUE;
+            return work.apply(slot.model);
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
     private static Slot slot(ModelSource source, ClipModel.Tower tower, String run) throws IOException {
         String key = source.weights() + "|" + source.checkpoint() + "|" + tower + "|" + run;
         synchronized (SLOTS) {

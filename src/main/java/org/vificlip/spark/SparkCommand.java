@@ -46,6 +46,9 @@ public final class SparkCommand implements Command {
                 .addOption(Option.builder().longOpt("partitions").hasArg().argName("N")
                         .desc("tasks per job (features, eval) and workers per batch (train);"
                                 + " default: the cluster's default parallelism").build())
+                .addOption(Option.builder().longOpt("average-every").hasArg().argName("K")
+                        .desc("train: parameter averaging instead of a gradient exchange every step: each worker takes K"
+                                + " steps on its shares with its own AdamW, then weights and moments are averaged").build())
                 .addOption(Option.builder().longOpt("master").hasArg().argName("URL")
                         .desc("Spark master when not run by spark-submit (default there: local[*])").build());
     }

@@ -114,8 +114,13 @@ final class SparkJobs {
             throw new BadInputException(config.source(), "OUTPUT is empty: give --output DIR");
         }
         Path resume = TrainCommand.resumeFile(cmd, config, output);
+        int averageEvery = cmd.hasOption("average-every") ? positive(cmd, "average-every") : 0;
+        if (averageEvery > 0 && config.train().accumulationSteps() > 1) {
+            throw new ParseException("--average-every takes TRAIN.ACCUMULATION_STEPS 1 (the config has "
+                    + config.train().accumulationSteps() + "): each worker's local steps are whole updates");
+        }
         TrainingRun.Outcome outcome = DistributedTraining.run(new DistributedTraining.Setup(sc, config, model, source, dataset,
-                output, resume, threads, partitions));
+                output, resume, threads, partitions, averageEvery));
         System.out.printf("max top-1 %.2f%% after %d epochs; checkpoints, metrics.csv, log.txt and plots in %s%n",
                 outcome.maxAccuracy(), outcome.epochs(), output);
         if (outcome.lastEvaluation() != null) {

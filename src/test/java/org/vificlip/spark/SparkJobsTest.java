@@ -38,8 +38,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * master of 2 threads that retries a failed task (local[2,4]): one SparkSession for the class, which the
  * commands join. Features and evaluation are compared with {@code features} and {@code eval}; 3 training
  * steps on 2 workers with {@code train} with the same global batch, and 3 more after resuming from the checkpoint;
- * a task failing on its first attempt with
- * the same job run without failures.
+ * parameter averaging with one worker with {@code train}; a task failing on its first attempt with the same job
+ * run without failures.
  */
 class SparkJobsTest {
     /** The real standard error (MainRunner captures System.err during each test). */
@@ -158,6 +158,18 @@ class SparkJobsTest {
         assertSameWeights(single.resolve("ckpt_epoch_0.pth"), spread.resolve("ckpt_epoch_0.pth"), 3, 1e-4,
                 String.format("3 steps (largest change of a weight in training %.2e)", moved));
         Map<?, ?> two = weights(spread.resolve("ckpt_epoch_0.pth"));
+
+        // parameter averaging with one worker taking all 3 steps locally is one machine's training, to every weight
+        // (the key biases included: the worker computes exactly what one machine computes)
+        Path averaged = dir.resolve("train_spark_averaging");
+        List<String> args = new ArrayList<>(List.of("spark", "train", "--config", config, "--weights", weights, "--output",
+                averaged.toString(), "--threads", "2", "--partitions", "1", "--average-every", "3"));
+        args.addAll(List.of(opts));
+        assertEquals(0, cli.run(args.toArray(String[]::new)), cli.stderr());
+        double averagingDiff = largestDifference(one, weights(averaged.resolve("ckpt_epoch_0.pth")));
+        REPORT.printf("train, parameter averaging, 1 worker, 3 local steps: largest weight difference from one machine %.2e%n",
+                averagingDiff);
+        assertTrue(averagingDiff <= 1e-5, "parameter averaging with one worker differs by " + averagingDiff);
 
         // the same distributed run with partition 1's first attempt failing in every job (gradient steps, evaluation)
         Path retried = dir.resolve("train_spark_retried");
