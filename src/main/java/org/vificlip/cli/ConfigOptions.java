@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** What {@code train} and {@code eval} share: a ViFi-CLIP config with --opts overrides, and its model. */
-final class ConfigOptions {
+/** What {@code train}, {@code eval} and {@code spark} share: a ViFi-CLIP config with --opts overrides, and its model. */
+public final class ConfigOptions {
     private ConfigOptions() {
     }
 
-    static Options add(Options options) {
+    public static Options add(Options options) {
         return ModelOptions.addWeights(options)
                 .addOption(Option.builder().longOpt("config").hasArg().argName("C.yaml")
                         .desc("a ViFi-CLIP config file, as the authors ship them (required)").build())
@@ -28,7 +28,7 @@ final class ConfigOptions {
                         .desc("video decoding threads (default: the number of cores)").build());
     }
 
-    static ViFiClipConfig load(CommandLine cmd) throws IOException, ParseException {
+    public static ViFiClipConfig load(CommandLine cmd) throws IOException, ParseException {
         Path file = Path.of(ModelOptions.required(cmd, "config"));
         List<String> opts = cmd.hasOption("opts") ? Arrays.asList(cmd.getOptionValues("opts")) : List.of();
         ViFiClipConfig config = ViFiClipConfig.load(file, opts);
@@ -40,12 +40,12 @@ final class ConfigOptions {
         return config;
     }
 
-    static int threads(CommandLine cmd) throws ParseException {
+    public static int threads(CommandLine cmd) throws ParseException {
         return ModelOptions.positiveInt(cmd, "threads", Runtime.getRuntime().availableProcessors());
     }
 
     /** --weights (with --checkpoint, else {@code checkpointFallback}, laid over them), checked against the config. */
-    static ClipModel loadModel(CommandLine cmd, ViFiClipConfig config) throws IOException, ParseException {
+    public static ClipModel loadModel(CommandLine cmd, ViFiClipConfig config) throws IOException, ParseException {
         if (!cmd.hasOption("weights")) {
             throw new ParseException("Missing required option: weights (the CLIP weights for MODEL.ARCH "
                     + config.model().arch() + ": OpenAI's .pt file, a state dict, safetensors or a Hugging Face folder)");

@@ -30,6 +30,7 @@ public final class Main {
                 new SynthCommand(),
                 new TrainCommand(),
                 new EvalCommand(),
+                new org.vificlip.spark.SparkCommand(),
                 new DemoCommand()
         );
     }

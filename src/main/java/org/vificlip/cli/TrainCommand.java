@@ -62,7 +62,7 @@ public final class TrainCommand implements Command {
     }
 
     /** --resume FILE, --resume auto or TRAIN.AUTO_RESUME (the newest checkpoint, if any), MODEL.RESUME. */
-    private static Path resumeFile(CommandLine cmd, ViFiClipConfig config, Path output) throws Exception {
+    public static Path resumeFile(CommandLine cmd, ViFiClipConfig config, Path output) throws Exception {
         String resume = cmd.getOptionValue("resume");
         if (resume == null && config.train().autoResume()) {
             resume = "auto";

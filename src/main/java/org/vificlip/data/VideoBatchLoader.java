@@ -82,6 +82,7 @@ public final class VideoBatchLoader implements Iterator<VideoBatch>, AutoCloseab
     private final ExecutorService pool;
     private final Deque<Item> inFlight = new ArrayDeque<>();
     private final int window;
+    private final int firstPosition;
     private int nextToSubmit;
     private int loaded;
     private final List<String> failures = new ArrayList<>();
@@ -89,12 +90,21 @@ public final class VideoBatchLoader implements Iterator<VideoBatch>, AutoCloseab
     private boolean closed;
 
     public VideoBatchLoader(List<VideoListEntry> entries, Options options) {
-        this.options = options;
-        List<VideoListEntry> list = new ArrayList<>(entries);
-        if (options.shuffle()) {
-            Collections.shuffle(list, new Random(mix(options.seed(), options.epoch(), -1)));
+        this(entries, options, 0);
+    }
+
+    /**
+     * A loader over a slice of an epoch's order: {@code entries} are positions {@code firstPosition},
+     * {@code firstPosition + 1}, ... of {@link #epochOrder}, so each video gets the random draws it gets in
+     * the loader over the whole list (distributed training gives each worker its share of a batch this way).
+     */
+    public VideoBatchLoader(List<VideoListEntry> entries, Options options, int firstPosition) {
+        if (firstPosition != 0 && options.shuffle()) {
+            throw new IllegalArgumentException("a slice of an epoch's order is already in order: no shuffle");
         }
-        this.order = list;
+        this.options = options;
+        this.firstPosition = firstPosition;
+        this.order = options.shuffle() ? epochOrder(entries, options.seed(), options.epoch()) : new ArrayList<>(entries);
         this.window = options.prefetchBatches() * options.batchSize();
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = r -> {
@@ -115,7 +125,7 @@ public final class VideoBatchLoader implements Iterator<VideoBatch>, AutoCloseab
         while (!closed && inFlight.size() < window && nextToSubmit < order.size()) {
             int position = nextToSubmit++;
             VideoListEntry entry = order.get(position);
-            long videoSeed = mix(options.seed(), options.epoch(), position);
+            long videoSeed = mix(options.seed(), options.epoch(), firstPosition + position);
             Future<FrameTensor> clip = pool.submit(() -> VideoClips.load(entry.video(), options.spec(), new Random(videoSeed)));
             inFlight.add(new Item(entry, clip));
         }
@@ -217,6 +227,13 @@ public final class VideoBatchLoader implements Iterator<VideoBatch>, AutoCloseab
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The order a shuffling loader hands out {@code entries} in, for {@code seed} and {@code epoch}. */
+    public static List<VideoListEntry> epochOrder(List<VideoListEntry> entries, long seed, int epoch) {
+        List<VideoListEntry> list = new ArrayList<>(entries);
+        Collections.shuffle(list, new Random(mix(seed, epoch, -1)));
+        return list;
     }
 
     /** A well-spread seed from (seed, epoch, position) (SplitMix64 finaliser). */

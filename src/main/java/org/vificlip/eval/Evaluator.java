@@ -84,7 +84,7 @@ public final class Evaluator {
      *              as {@link ClipSpec} lays them out)
      * @return [B, C]: the sum over views of softmax(logits)
      */
-    static INDArray viewAveragedSoftmax(ClipModel model, INDArray textFeatures, VideoBatch batch, int numFrames, int views) {
+    public static INDArray viewAveragedSoftmax(ClipModel model, INDArray textFeatures, VideoBatch batch, int numFrames, int views) {
         INDArray frames = batch.toINDArray().reshape(batch.batch() * (long) views, numFrames, 3, batch.size(), batch.size());
         INDArray videoFeatures = model.encodeVideos(frames).video();
         INDArray probabilities = Nd4j.nn.softmax(model.logitsOfFeatures(videoFeatures, textFeatures), 1);
@@ -93,7 +93,7 @@ public final class Evaluator {
     }
 
     /** Indices of the k largest values, largest first (ties: the lower index first, as torch.topk on CPU). */
-    static int[] topK(INDArray row, int k) {
+    public static int[] topK(INDArray row, int k) {
         float[] v = row.toFloatVector();
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < v.length; i++) {
