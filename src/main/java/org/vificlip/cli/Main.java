@@ -30,7 +30,8 @@ public final class Main {
                 new SynthCommand(),
                 new TrainCommand(),
                 new EvalCommand(),
-                new DemoCommand()
+                new DemoCommand(),
+                new DownloadCommand()
         );
     }
 
