@@ -121,8 +121,9 @@ final class ModelOptions {
      * preprocessed at the model's resolution.
      */
     static INDArray readFrames(CommandLine cmd, ClipConfig config) throws IOException, ParseException {
-        if (cmd.hasOption("video") == cmd.hasOption("frames")) {
-            throw new ParseException("give exactly one of --frames X.npy or --video FILE...");
+        if (cmd.hasOption("video") == cmd.hasOption("frames") || cmd.hasOption("list")) {
+            throw new ParseException("give exactly one of --frames X.npy or --video FILE..."
+                    + (cmd.hasOption("list") ? " or --list FILE" : ""));
         }
         return cmd.hasOption("video") ? readVideos(cmd, config) : readFramesNpy(cmd, config);
     }
