@@ -31,7 +31,8 @@ public final class Main {
                 new TrainCommand(),
                 new EvalCommand(),
                 new DemoCommand(),
-                new DownloadCommand()
+                new DownloadCommand(),
+                new BenchCommand()
         );
     }
 
