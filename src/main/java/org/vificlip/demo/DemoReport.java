@@ -54,7 +54,7 @@ final class DemoReport {
                 .append("<title>vificlip demo</title>\n<style>\n")
                 .append("body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}\n")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 10px;text-align:right}\n")
-                .append("td:first-child,th:first-child{text-align:left}td.note{text-align:left;color:#666;border:none}\n")
+                .append("td:first-child,th:first-child{text-align:left}.note{text-align:left;color:#666;border:none}\n")
                 .append("caption{text-align:left;font-weight:bold;margin-bottom:.5em}\n")
                 .append("figure{margin:1.5em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555}\n")
                 .append("</style>\n</head>\n<body>\n");

@@ -59,7 +59,7 @@ public final class ResultsTable {
 
     public String html() {
         StringBuilder s = new StringBuilder("<table>\n<caption>").append(escape(caption)).append("</caption>\n");
-        s.append("<tr><th>Method</th><th>Base</th><th>Novel</th><th>HM</th><th></th></tr>\n");
+        s.append("<tr><th>Method</th><th>Base</th><th>Novel</th><th>HM</th><th class=\"note\"></th></tr>\n");
         for (Row r : rows) {
             s.append("<tr><td>").append(escape(r.method())).append("</td><td>").append(number(r.base()))
                     .append("</td><td>").append(number(r.novel())).append("</td><td>").append(number(r.harmonicMean()))

@@ -108,6 +108,12 @@ public final class ModelDownloader {
             } catch (TransferBroken e) {
                 long have = Files.exists(part) ? Files.size(part) : 0;
                 if (attempt >= attempts) {
+                    if (have == 0) {
+                        Files.deleteIfExists(part);
+                        throw new IOException(url + ": nothing received (" + e.getMessage() + ") in " + attempts
+                                + " attempts: check the network connection and run `vificlip download " + architecture
+                                + "` again", e);
+                    }
                     throw new IOException(url + ": transfer broken after " + have + " bytes (" + e.getMessage() + "), "
                             + attempts + " attempts; the partial file " + part + " is kept: run `vificlip download "
                             + architecture + "` again to resume", e);
