@@ -29,4 +29,18 @@ public final class Progress {
                 .setConsumer(new ConsoleProgressBarConsumer(System.err, 140))
                 .build();
     }
+
+    /** A bar over a transfer of {@code totalBytes} (-1 if unknown), counted in MiB; close it when done. */
+    public static ProgressBar bytes(String task, long totalBytes) {
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(totalBytes)
+                .setUnit(" MiB", 1 << 20)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(1000)
+                .showSpeed()
+                .setSpeedUnit(ChronoUnit.SECONDS)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err, 140))
+                .build();
+    }
 }

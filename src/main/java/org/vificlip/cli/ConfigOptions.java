@@ -6,6 +6,7 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.vificlip.BadInputException;
 import org.vificlip.config.ViFiClipConfig;
+import org.vificlip.download.ModelCache;
 import org.vificlip.model.ClipModel;
 
 import java.io.IOException;
@@ -21,7 +22,8 @@ public final class ConfigOptions {
     public static Options add(Options options) {
         return ModelOptions.addWeights(options)
                 .addOption(Option.builder().longOpt("config").hasArg().argName("C.yaml")
-                        .desc("a ViFi-CLIP config file, as the authors ship them (required)").build())
+                        .desc("a ViFi-CLIP config file, as the authors ship them (required); without --weights, its MODEL.ARCH"
+                                + " (ViT-B/16, ...) is taken from the download cache").build())
                 .addOption(Option.builder().longOpt("opts").hasArgs().argName("KEY VALUE")
                         .desc("override config keys as ViFi-CLIP's --opts, e.g. --opts TRAIN.EPOCHS 3 TRAIN.LR 1e-4").build())
                 .addOption(Option.builder().longOpt("threads").hasArg().argName("N")
@@ -44,17 +46,26 @@ public final class ConfigOptions {
         return ModelOptions.positiveInt(cmd, "threads", Runtime.getRuntime().availableProcessors());
     }
 
-    /** --weights (with --checkpoint, else {@code checkpointFallback}, laid over them), checked against the config. */
+    /**
+     * --weights (with --checkpoint laid over them), checked against the config. Without --weights, MODEL.ARCH
+     * names the model when it is one of OpenAI's ({@code ViT-B/16}): its file in the download cache.
+     */
     public static ClipModel loadModel(CommandLine cmd, ViFiClipConfig config) throws IOException, ParseException {
-        if (!cmd.hasOption("weights")) {
-            throw new ParseException("Missing required option: weights (the CLIP weights for MODEL.ARCH "
-                    + config.model().arch() + ": OpenAI's .pt file, a state dict, safetensors or a Hugging Face folder)");
+        String weights = cmd.getOptionValue("weights");
+        if (weights == null) {
+            String arch = config.model().arch();
+            if (!ModelCache.isArchitecture(arch)) {
+                throw new ParseException("Missing required option: weights (the CLIP weights for MODEL.ARCH "
+                        + arch + ": OpenAI's .pt file, a state dict, safetensors or a Hugging Face folder)");
+            }
+            weights = arch;
+            System.err.println("--weights not given: MODEL.ARCH " + arch + " from the download cache");
         }
-        ClipModel model = ModelOptions.loadModel(cmd);
+        ClipModel model = ModelOptions.loadModel(cmd, weights);
         int resolution = model.config().imageResolution();
         if (config.data().inputSize() != resolution) {
             throw new BadInputException(config.source(), "DATA.INPUT_SIZE is " + config.data().inputSize()
-                    + " but the model in " + cmd.getOptionValue("weights") + " takes " + resolution + " px images"
+                    + " but the model in " + weights + " takes " + resolution + " px images"
                     + " (set DATA.INPUT_SIZE " + resolution + ", e.g. --opts DATA.INPUT_SIZE " + resolution + ")");
         }
         return model;

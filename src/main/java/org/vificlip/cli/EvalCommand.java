@@ -53,7 +53,7 @@ public final class EvalCommand implements Command {
         if (cmd.hasOption("out")) {
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("config", config.source().toString());
-            extra.put("weights", cmd.getOptionValue("weights"));
+            extra.put("weights", cmd.getOptionValue("weights", config.model().arch())); // MODEL.ARCH: from the cache
             extra.put("checkpoint", cmd.getOptionValue("checkpoint"));
             extra.put("prompt_template", ClassPrompts.template(config).template());
             Path out = Path.of(cmd.getOptionValue("out"));

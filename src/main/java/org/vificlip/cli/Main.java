@@ -11,6 +11,7 @@ import org.vificlip.BadInputException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Entry point: {@code java -jar vificlip.jar <command> [options]}. */
 public final class Main {
@@ -31,12 +32,15 @@ public final class Main {
                 new TrainCommand(),
                 new EvalCommand(),
                 new org.vificlip.spark.SparkCommand(),
-                new DemoCommand()
+                new DemoCommand(),
+                new DownloadCommand(),
+                new BenchCommand()
         );
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        OptionalInt child = OpenMpRelaunch.ifNeeded(args); // the demo with passive OpenMP threads: see there
+        System.exit(child.isPresent() ? child.getAsInt() : run(args));
     }
 
     /** Runs one command line and returns its exit code (tests call this instead of {@link #main}). */

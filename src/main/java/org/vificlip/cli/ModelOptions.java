@@ -13,12 +13,14 @@ import org.vificlip.checkpoint.StateDict;
 import org.vificlip.data.LabelFile;
 import org.vificlip.data.NpyFile;
 import org.vificlip.data.VideoClips;
+import org.vificlip.download.ModelCache;
 import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
 import org.vificlip.text.ClipTokenizer;
 import org.vificlip.text.PromptTemplate;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +33,8 @@ final class ModelOptions {
     static Options addWeights(Options options) {
         return options
                 .addOption(Option.builder().longOpt("weights").hasArg().argName("W")
-                        .desc("CLIP weights (required): OpenAI .pt, torch.save state dict, .safetensors or a Hugging Face directory")
+                        .desc("CLIP weights (required): OpenAI .pt, torch.save state dict, .safetensors or a Hugging Face directory;"
+                                + " or an architecture (ViT-B/16, ...) fetched by `vificlip download`")
                         .build())
                 .addOption(Option.builder().longOpt("checkpoint").hasArg().argName("C")
                         .desc("ViFi-CLIP training checkpoint (.pth) laid over the weights").build());
@@ -72,17 +75,38 @@ final class ModelOptions {
         return cmd.getOptionValue(option);
     }
 
+    /**
+     * What --weights names: one of OpenAI's architectures ({@code ViT-B/16}) is its file in the download cache
+     * (a missing one stops with the {@code vificlip download} command that fetches it); anything else is a path.
+     */
+    static Path weightsPath(String weights) throws BadInputException {
+        if (ModelCache.isArchitecture(weights) && !Files.exists(Path.of(weights))) {
+            return ModelCache.standard().require(weights);
+        }
+        return Path.of(weights);
+    }
+
     /** Loads --weights, with --checkpoint laid over them as ViFi-CLIP's load_checkpoint does. */
     static StateDict loadWeights(CommandLine cmd) throws IOException, MissingOptionException {
-        Path weights = Path.of(required(cmd, "weights"));
+        return loadWeights(cmd, required(cmd, "weights"));
+    }
+
+    /** Loads {@code weights} (a path or an architecture name), with --checkpoint laid over them. */
+    static StateDict loadWeights(CommandLine cmd, String weights) throws IOException {
+        Path file = weightsPath(weights);
         return cmd.hasOption("checkpoint")
-                ? Checkpoints.loadFineTuned(weights, Path.of(cmd.getOptionValue("checkpoint")))
-                : Checkpoints.load(weights);
+                ? Checkpoints.loadFineTuned(file, Path.of(cmd.getOptionValue("checkpoint")))
+                : Checkpoints.load(file);
     }
 
     /** Loads --weights (with --checkpoint laid over them) and builds the model. */
     static ClipModel loadModel(CommandLine cmd) throws IOException, MissingOptionException {
-        StateDict state = loadWeights(cmd);
+        return loadModel(cmd, required(cmd, "weights"));
+    }
+
+    /** Loads {@code weights} (a path or an architecture name, with --checkpoint laid over them) and builds the model. */
+    static ClipModel loadModel(CommandLine cmd, String weights) throws IOException {
+        StateDict state = loadWeights(cmd, weights);
         long start = System.nanoTime();
         ClipModel model = ClipModel.build(state);
         ClipConfig c = model.config();
@@ -97,8 +121,9 @@ final class ModelOptions {
      * preprocessed at the model's resolution.
      */
     static INDArray readFrames(CommandLine cmd, ClipConfig config) throws IOException, ParseException {
-        if (cmd.hasOption("video") == cmd.hasOption("frames")) {
-            throw new ParseException("give exactly one of --frames X.npy or --video FILE...");
+        if (cmd.hasOption("video") == cmd.hasOption("frames") || cmd.hasOption("list")) {
+            throw new ParseException("give exactly one of --frames X.npy or --video FILE..."
+                    + (cmd.hasOption("list") ? " or --list FILE" : ""));
         }
         return cmd.hasOption("video") ? readVideos(cmd, config) : readFramesNpy(cmd, config);
     }

@@ -32,7 +32,8 @@ public final class WeightsCommand implements Command {
     public Options options() {
         return new Options()
                 .addOption(Option.builder().longOpt("weights").hasArg().argName("W")
-                        .desc("CLIP weights: OpenAI .pt (TorchScript), torch.save state dict, .safetensors or a Hugging Face directory").build())
+                        .desc("CLIP weights: OpenAI .pt (TorchScript), torch.save state dict, .safetensors or a Hugging Face directory;"
+                                + " or an architecture (ViT-B/16, ...) fetched by `vificlip download`").build())
                 .addOption(Option.builder().longOpt("checkpoint").hasArg().argName("C")
                         .desc("ViFi-CLIP training checkpoint (.pth) laid over the weights").build())
                 .addOption(Option.builder().longOpt("save").hasArg().argName("OUT")
@@ -45,7 +46,7 @@ public final class WeightsCommand implements Command {
             // checked here rather than declared required, so that --help works without it
             throw new org.apache.commons.cli.MissingOptionException("Missing required option: weights");
         }
-        Path weights = Path.of(cmd.getOptionValue("weights"));
+        Path weights = ModelOptions.weightsPath(cmd.getOptionValue("weights"));
         System.out.println("weights:     " + weights + " (" + Checkpoints.format(weights) + ")");
         StateDict sd = Checkpoints.load(weights);
         if (cmd.hasOption("checkpoint")) {
