@@ -3,6 +3,9 @@ package org.vificlip.model;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * CLIP's image encoder ({@code VisionTransformer} in OpenAI's {@code model.py}): patch embedding,
  * class token, positional embedding, {@code ln_pre}, transformer, {@code ln_post} on the class token,
@@ -17,15 +20,39 @@ final class VisionTransformer {
     private final Transformer transformer;
     private final LayerNorm lnPost;
     private final SDVariable proj;
+    private final SDVariable visionPrompt;
+
+    /** ViFi-CLIP's vision prompts, or null. */
+    private final PromptConfig prompts;
+    /** Tokens per image in the transformer: class token, patches, and the prompt tokens if any. */
+    private final int tokens;
 
     VisionTransformer(SameDiff sd, ClipParameters params, ClipConfig config) {
+        this(sd, params, config, null);
+    }
+
+    VisionTransformer(SameDiff sd, ClipParameters params, ClipConfig config, PromptConfig prompts) {
         this.config = config;
+        this.prompts = prompts != null && prompts.hasVision() ? prompts : null;
+        this.tokens = config.visionTokens() + (this.prompts == null ? 0 : this.prompts.nCtxVision());
         this.conv1 = params.get("visual.conv1.weight");
         this.classEmbedding = params.get("visual.class_embedding");
         this.positionalEmbedding = params.get("visual.positional_embedding");
         this.lnPre = new LayerNorm(params, "visual.ln_pre.");
         this.transformer = new Transformer(params, "visual.transformer.", config.visionWidth(),
-                config.visionLayers(), config.visionHeads(), SequenceShape.fixedLength(sd, config.visionTokens()), null);
+                config.visionLayers(), config.visionHeads(), SequenceShape.fixedLength(sd, tokens), null);
+        if (this.prompts != null) {
+            int n = this.prompts.nCtxVision();
+            Map<Integer, SDVariable> deep = new HashMap<>();
+            for (int i = 1; i < Math.min(this.prompts.depthVision(), config.visionLayers()); i++) {
+                deep.put(i, params.get(PromptConfig.deepVisionKey(i)));
+            }
+            this.visionPrompt = params.get(PromptConfig.VISION_CONTEXT);
+            transformer.withPrompts(new DeepPrompts(PromptSlots.last(sd, tokens, n),
+                    SequenceShape.fixedLength(sd, tokens), config.visionWidth(), deep));
+        } else {
+            this.visionPrompt = null;
+        }
         this.lnPost = new LayerNorm(params, "visual.ln_post.");
         this.proj = params.get("visual.proj");
     }
@@ -33,10 +60,14 @@ final class VisionTransformer {
     /** @param images [N, 3, S, S] → image features [N, embed] (before normalisation) */
     SDVariable forward(SameDiff sd, SDVariable images) {
         int width = config.visionWidth();
-        int tokens = config.visionTokens();
         SDVariable patches = patchEmbedding(sd, images);                     // [N, g·g, W]
         SDVariable x = sd.concat(1, classToken(sd, patches), patches);        // [N, L, W]
-        x = sd.reshape(x.add(positionalEmbedding), -1, width);                // [N·L, W]
+        x = x.add(positionalEmbedding);
+        if (visionPrompt != null) {
+            // ViFi-CLIP's VisionTransformer: prompt tokens after the positional embedding, before ln_pre
+            x = sd.concat(1, x, repeatPerImage(sd, patches, visionPrompt)); // [N, L+n, W]
+        }
+        x = sd.reshape(x, -1, width);                                         // [N·L, W]
         x = transformer.forward(sd, lnPre.forward(sd, x));
         SDVariable cls = sd.stridedSlice(sd.reshape(x, -1, tokens, width),   // [N, W]: token 0 of each
                 new long[]{0, 0, 0}, new long[]{0, 1, 0}, new long[]{1, 1, 1}, 0b101, 0b101, 0, 0, 0b010);
@@ -56,6 +87,13 @@ final class VisionTransformer {
         SDVariable rows = sd.reshape(sd.permute(cut, 0, 2, 4, 1, 3, 5), -1, 3L * p * p); // [N·g·g, 3·p·p]
         SDVariable kernel = sd.reshape(conv1, width, 3L * p * p);
         return sd.reshape(sd.mmul(rows, kernel, false, true, false), -1, (long) g * g, width);
+    }
+
+    /** Tokens [n, W] repeated for each image of the batch: [N, n, W]. */
+    private static SDVariable repeatPerImage(SameDiff sd, SDVariable patches, SDVariable tokens) {
+        SDVariable firstPatch = sd.stridedSlice(patches,
+                new long[]{0, 0, 0}, new long[]{0, 1, 0}, new long[]{1, 1, 1}, 0b101, 0b101, 0, 0, 0);
+        return sd.zerosLike(firstPatch).add(sd.expandDims(tokens, 0));     // [N,1,W] + [1,n,W]
     }
 
     /** The learned class embedding repeated for each image of the batch: [N, 1, W]. */
