@@ -44,7 +44,7 @@ public final class ClassifyCommand implements Command {
         List<String> classes = ModelOptions.readClassNames(cmd);
         ClipModel model = ModelOptions.loadModel(cmd);
         INDArray frames = ModelOptions.readFrames(cmd, model.config());
-        int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config());
+        int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config(), model.prompts().orElse(null));
 
         INDArray text = TextFeaturesCommand.encode(model, tokens);
         INDArray video = FeaturesCommand.encode(model, frames).video();

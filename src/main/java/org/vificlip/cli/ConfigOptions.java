@@ -6,7 +6,11 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.vificlip.BadInputException;
 import org.vificlip.config.ViFiClipConfig;
+import org.vificlip.checkpoint.StateDict;
+import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
+import org.vificlip.model.PromptConfig;
+import org.vificlip.train.PromptParameters;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,11 +36,7 @@ final class ConfigOptions {
         Path file = Path.of(ModelOptions.required(cmd, "config"));
         List<String> opts = cmd.hasOption("opts") ? Arrays.asList(cmd.getOptionValues("opts")) : List.of();
         ViFiClipConfig config = ViFiClipConfig.load(file, opts);
-        if (config.trainer().promptModel()) {
-            throw new BadInputException(file, "TRAINER.ViFi_CLIP.PROMPT_MODEL is True: bridge-and-prompt (vision and language"
-                    + " prompt learning) is not built yet; it comes with the next release. Fine-tuning configs"
-                    + " (PROMPT_MODEL False) run now.");
-        }
+        PromptParameters.design(config); // a prompt design ViFi-CLIP refuses stops here
         return config;
     }
 
@@ -44,13 +44,30 @@ final class ConfigOptions {
         return ModelOptions.positiveInt(cmd, "threads", Runtime.getRuntime().availableProcessors());
     }
 
-    /** --weights (with --checkpoint, else {@code checkpointFallback}, laid over them), checked against the config. */
+    /** {@link #loadModel(CommandLine, ViFiClipConfig, boolean)} for evaluation. */
     static ClipModel loadModel(CommandLine cmd, ViFiClipConfig config) throws IOException, ParseException {
+        return loadModel(cmd, config, false);
+    }
+
+    /**
+     * --weights (with --checkpoint laid over them), checked against the config. With PROMPT_MODEL True, the
+     * frozen model with ViFi-CLIP's prompts: those the weights hold, or for {@code training} fresh ones when
+     * they hold none. Without, CLIP alone (prompts a checkpoint may hold are ignored, as ViFi-CLIP's
+     * non-strict load ignores them).
+     */
+    static ClipModel loadModel(CommandLine cmd, ViFiClipConfig config, boolean training) throws IOException, ParseException {
         if (!cmd.hasOption("weights")) {
             throw new ParseException("Missing required option: weights (the CLIP weights for MODEL.ARCH "
                     + config.model().arch() + ": OpenAI's .pt file, a state dict, safetensors or a Hugging Face folder)");
         }
-        ClipModel model = ModelOptions.loadModel(cmd);
+        StateDict weights = ModelOptions.loadWeights(cmd);
+        ClipConfig architecture = ClipConfig.infer(weights.shapes(), weights.source());
+        PromptConfig prompts = PromptParameters.design(config);
+        if (prompts != null) {
+            weights = training ? PromptParameters.forTraining(weights, architecture, prompts, config.seed())
+                    : PromptParameters.forEvaluation(weights, architecture, prompts);
+        }
+        ClipModel model = ModelOptions.build(weights, architecture, prompts);
         int resolution = model.config().imageResolution();
         if (config.data().inputSize() != resolution) {
             throw new BadInputException(config.source(), "DATA.INPUT_SIZE is " + config.data().inputSize()

@@ -47,7 +47,7 @@ public final class TrainCommand implements Command {
         }
         Path resume = resumeFile(cmd, config, output);
         ConfigDataset dataset = ConfigDataset.of(config);
-        ClipModel model = ConfigOptions.loadModel(cmd, config);
+        ClipModel model = ConfigOptions.loadModel(cmd, config, true);
         TrainingRun.Outcome outcome = TrainingRun.run(new TrainingRun.Setup(config, model, dataset, output, resume,
                 ConfigOptions.threads(cmd)));
         System.out.printf("max top-1 %.2f%% after %d epochs; checkpoints, metrics.csv, log.txt and plots in %s%n",

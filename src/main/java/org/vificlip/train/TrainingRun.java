@@ -68,7 +68,7 @@ public final class TrainingRun {
         this.dataset = setup.dataset();
         this.outputDir = setup.outputDir();
         this.loaderThreads = setup.loaderThreads();
-        this.allParameters = List.copyOf(model.trainableParameters());
+        this.allParameters = List.copyOf(model.parameterKeys()); // checkpoints hold the frozen weights too
         this.prompts = ClassPrompts.tokens(config, dataset.classNames(), model.config());
         this.optimizer = AdamW.vifiClip(config.train().weightDecay());
         ViFiClipConfig.Aug aug = config.aug();
@@ -83,7 +83,9 @@ public final class TrainingRun {
 
     private Outcome run(Path resumeFrom) throws IOException {
         ViFiClipConfig.Train train = config.train();
-        model.trainOnly(tower(config));
+        if (model.prompts().isEmpty()) {
+            model.trainOnly(tower(config)); // with prompt learning ViFi-CLIP trains the prompts whatever USE says
+        }
         for (String key : model.trainableParameters()) {
             parameters.put(key, model.parameter(key));
         }
@@ -115,7 +117,7 @@ public final class TrainingRun {
             }
             log.log(String.format(Locale.ROOT, "training %s on %d videos (%d batches of %d per epoch, %d per update), "
                             + "%d classes, %d epochs; validating on %d videos; output %s",
-                    tower(config).name().toLowerCase(Locale.ROOT), trainVideos.size(), batchesPerEpoch, train.batchSize(),
+                    what(), trainVideos.size(), batchesPerEpoch, train.batchSize(),
                     train.accumulationSteps(), dataset.classNames().size(), train.epochs(), valVideos.size(), outputDir), true);
 
             EvalResult last = null;
@@ -240,6 +242,14 @@ public final class TrainingRun {
         Evaluator.Options options = new Evaluator.Options(config.data().numFrames(), config.data().inputSize(), clips, crops,
                 config.train().batchSize(), loaderThreads);
         return Evaluator.evaluate(model, textFeatures, dataset.classNames(), videos, dataset.valList(), options);
+    }
+
+    /** What is trained, for the log. */
+    private String what() {
+        return model.prompts().isPresent()
+                ? "the prompts (" + model.trainableParameters().size() + " tensors, "
+                  + model.trainableParameters().stream().mapToLong(k -> model.parameter(k).length()).sum() + " values)"
+                : tower(config).name().toLowerCase(Locale.ROOT);
     }
 
     /** TRAINER.ViFi_CLIP.USE: both, image or text. */
