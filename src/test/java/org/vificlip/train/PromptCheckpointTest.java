@@ -10,6 +10,8 @@ import org.vificlip.checkpoint.TorchCheckpointReader;
 import org.vificlip.model.ClipModel;
 import org.vificlip.model.PromptConfig;
 import org.vificlip.testing.ClipFixtures;
+import org.vificlip.testing.MainRunner;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,5 +122,37 @@ class PromptCheckpointTest {
             assertEquals(a.expAvg(), b.expAvg(), key);
             assertEquals(a.expAvgSq(), b.expAvgSq(), key);
         }
+    }
+
+    /**
+     * The model commands on a prompt checkpoint: {@code classify} builds the prompted model and ViFi-CLIP's
+     * "X X X X {class}." prompts from it (PyTorch's logits), and {@code export} keeps the prompts, so the
+     * exported file alone gives the same model.
+     */
+    @Test
+    void classifyAndExportUseThePrompts() throws Exception {
+        Path checkpoint = dir.resolve("prompts.pth");
+        save(checkpoint, fixtureModel(), AdamW.vifiClip(0.001));
+        Path logits = dir.resolve("logits.npy");
+        MainRunner cli = new MainRunner();
+        cli.beforeEach(null);
+        try {
+            assertEquals(0, cli.run("classify", "--weights", ClipFixtures.torchScript().toString(), "--checkpoint",
+                    checkpoint.toString(), "--frames", ClipFixtures.file("inputs/video.npy").toString(), "--labels",
+                    ClipFixtures.file("classes.txt").toString(), "--out", logits.toString()), cli.stderr());
+            assertTrue(cli.stderr().contains("prompts: 4 text tokens to depth 2, 4 vision tokens to depth 2"), cli.stderr());
+            assertEquals(2, cli.run("classify", "--weights", ClipFixtures.torchScript().toString(), "--checkpoint",
+                    checkpoint.toString(), "--frames", ClipFixtures.file("inputs/video.npy").toString(), "--labels",
+                    ClipFixtures.file("classes.txt").toString(), "--template", "a video of {}."), "--template is refused");
+            Path exported = dir.resolve("exported.safetensors");
+            assertEquals(0, cli.run("export", "--weights", ClipFixtures.torchScript().toString(), "--checkpoint",
+                    checkpoint.toString(), "--out", exported.toString()), cli.stderr());
+            ClipModel fromExport = ClipModel.build(Checkpoints.load(exported));
+            assertClose("logits of the exported model", ClipFixtures.npy("expected/prompting/logits.npy"),
+                    fromExport.logits(ClipFixtures.npy("inputs/video.npy"), promptTokens()));
+        } finally {
+            cli.afterEach(null);
+        }
+        assertClose("classify logits", ClipFixtures.npy("expected/prompting/logits.npy"), Nd4j.createFromNpyFile(logits.toFile()));
     }
 }
