@@ -17,30 +17,35 @@ final class PromptSlots {
     private final SDVariable place;
     private final SDVariable keep;
 
-    private PromptSlots(SameDiff sd, SDVariable place) {
+    private PromptSlots(SDVariable place, SDVariable keep) {
         this.place = place;
-        this.keep = place.sum(true, 1).rsub(1.0);
+        this.keep = keep;
     }
 
     /**
      * The text side: positions 1..n (after the start token) of a sequence of the dynamic length the
-     * position selector {@code positions} [L, context] gives.
+     * position selector {@code positions} [L, context] gives: both matrices are the selector times
+     * constants over the whole context (no reduction: M2.1 fails on reducing a size-1 axis here).
      */
     static PromptSlots afterStartToken(SameDiff sd, SDVariable positions, int contextLength, int n) {
         INDArray select = Nd4j.zeros(DataType.FLOAT, contextLength, n);
+        INDArray keep = Nd4j.ones(DataType.FLOAT, contextLength, 1);
         for (int j = 0; j < n; j++) {
             select.putScalar(1 + j, j, 1.0f);
+            keep.putScalar(1 + j, 0, 0.0f);
         }
-        return new PromptSlots(sd, sd.mmul(positions, sd.constant(select)));
+        return new PromptSlots(sd.mmul(positions, sd.constant(select)), sd.mmul(positions, sd.constant(keep)));
     }
 
     /** The vision side: the last n of {@code length} tokens. */
     static PromptSlots last(SameDiff sd, int length, int n) {
         INDArray place = Nd4j.zeros(DataType.FLOAT, length, n);
+        INDArray keep = Nd4j.ones(DataType.FLOAT, length, 1);
         for (int j = 0; j < n; j++) {
             place.putScalar(length - n + j, j, 1.0f);
+            keep.putScalar(length - n + j, 0, 0.0f);
         }
-        return new PromptSlots(sd, sd.constant(place));
+        return new PromptSlots(sd.constant(place), sd.constant(keep));
     }
 
     /** @param x [N, L, W], prompt [n, W] → x with its slots holding the prompt tokens, [N, L, W] */

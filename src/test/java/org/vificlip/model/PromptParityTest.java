@@ -75,6 +75,49 @@ class PromptParityTest {
         }
     }
 
+    /**
+     * One prompt token a side (the fixture's first), deep on both sides: no reference run exists for it, so the
+     * gradient is checked against central differences of the loss (M2.1 once failed on size-1 prompt axes).
+     */
+    @Test
+    void singleTokenPromptGradientsMatchFiniteDifferences() throws Exception {
+        StateDict base = ClipFixtures.baseWeights();
+        Map<String, INDArray> tensors = new LinkedHashMap<>(base.tensors());
+        for (JsonElement p : summary.getAsJsonArray("parameters")) {
+            INDArray full = ClipFixtures.npy("inputs/prompting/" + p.getAsString() + ".npy");
+            tensors.put(p.getAsString(), full.getRows(0).dup());
+        }
+        ClipModel one = ClipModel.build(new StateDict(base.source(), tensors));
+        assertEquals(1, one.prompts().orElseThrow().nCtxText());
+        int[][] tokens = tokens();
+        for (int[] row : tokens) {  // "X X X X {class}." -> "X {class}.": drop three X's
+            System.arraycopy(row, 5, row, 2, row.length - 5);
+            java.util.Arrays.fill(row, row.length - 3, row.length, 0);
+        }
+        INDArray video = ClipFixtures.npy("inputs/video.npy");
+        int[] labels = ClipFixtures.npy("inputs/labels.npy").toIntVector();
+        INDArray targets = ClipModel.targets(labels, tokens.length, 0.0);
+        ClipModel.Gradients g = one.gradients(video, tokens, targets);
+        double h = 1e-2;
+        for (String key : one.trainableParameters()) {
+            INDArray param = one.parameter(key);
+            INDArray grad = g.byParameter().get(key);
+            int worst = org.nd4j.linalg.factory.Nd4j.argMax(org.nd4j.linalg.ops.transforms.Transforms.abs(grad.reshape(grad.length()))).getInt(0);
+            for (int index : new int[]{worst, 7}) {
+                double saved = param.getDouble(index);
+                param.putScalar(index, saved + h);
+                double up = one.loss(video, tokens, targets);
+                param.putScalar(index, saved - h);
+                double down = one.loss(video, tokens, targets);
+                param.putScalar(index, saved);
+                double numeric = (up - down) / (2 * h);
+                double analytic = grad.getDouble(index);
+                System.out.printf("%-45s [%d] autodiff %.5f  central difference %.5f%n", key, index, analytic, numeric);
+                assertEquals(numeric, analytic, 0.02 + 0.02 * Math.abs(numeric), key + "[" + index + "]");
+            }
+        }
+    }
+
     /** "X X X X {class}." of the fixture's classes. */
     static int[][] tokens() {
         INDArray t = ClipFixtures.npy("inputs/prompting/text_tokens.npy");
