@@ -15,7 +15,8 @@ import java.nio.file.Path;
 
 /**
  * {@code vificlip train --config C.yaml [--weights W] [--checkpoint C] [--output DIR] [--resume FILE|auto] [--opts K V ...]}:
- * ViFi-CLIP fine-tuning as the authors' {@code main.py} runs it, from their config files.
+ * ViFi-CLIP fine-tuning as the authors' {@code main.py} runs it, from their config files; with
+ * {@code PROMPT_MODEL: True} prompt learning on the frozen model of --weights and --checkpoint.
  */
 public final class TrainCommand implements Command {
     @Override
@@ -25,7 +26,7 @@ public final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "fine-tune ViFi-CLIP from a ViFi-CLIP config (checkpoints, metrics, plots in OUTPUT)";
+        return "fine-tune ViFi-CLIP, or learn its prompts (PROMPT_MODEL), from a ViFi-CLIP config (checkpoints, metrics, plots in OUTPUT)";
     }
 
     @Override

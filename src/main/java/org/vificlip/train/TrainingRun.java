@@ -29,7 +29,8 @@ import java.util.Map;
  * ViFi-CLIP's {@code main} and {@code train_one_epoch}: full fine-tuning of the chosen towers with AdamW on
  * timm's cosine schedule, gradient accumulation, label smoothing or mixup/cutmix, evaluation and
  * checkpoints every {@code SAVE_FREQ} epochs and at the last, {@code best.pth} on a new best top-1, and
- * the multi-view evaluation at the end when {@code TEST.MULTI_VIEW_INFERENCE}.
+ * the multi-view evaluation at the end when {@code TEST.MULTI_VIEW_INFERENCE}. With prompt learning the model's
+ * trainable parameters are its prompts (the encoders are graph constants); the loop is the same.
  * <p>
  * Reproducible: every random draw is seeded from (SEED, epoch, batch index) — the loader's sampling and
  * augmentation per video, mixup per batch — so a run resumed from a checkpoint continues exactly as the
