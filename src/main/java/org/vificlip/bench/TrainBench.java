@@ -66,6 +66,8 @@ public final class TrainBench {
         options.addOption(longOption("weight-decay", "AdamW weight decay (default 0.001)"));
         options.addOption(longOption("prompts", "learn ViFi-CLIP prompts on the frozen model instead of fine-tuning"
                 + " it: N:D = N prompt tokens per side, prompt depth D on both sides (the few-shot recipe: 10:12)"));
+        options.addOption(Option.builder().longOpt("recompute").desc("activation recomputation on "
+                + "(TRAIN.USE_CHECKPOINT: block-wise backward)").build());
         options.addOption(longOption("out", "also write the JSON to this file"));
         options.addOption(longOption("tokens-out", "only write the prompts and their token ids [C][77] as JSON "
                 + "to this file, then exit"));
@@ -110,6 +112,7 @@ public final class TrainBench {
         report.put("lr", lr);
         report.put("weight_decay", weightDecay);
         report.put("prompts", cl.getOptionValue("prompts"));
+        report.put("recompute", cl.hasOption("recompute"));
 
         long buildStart = System.nanoTime();
         StateDict weights = RandomWeights.of(config, 42);
@@ -117,6 +120,7 @@ public final class TrainBench {
             weights = PromptParameters.forTraining(weights, config, design, 42);
         }
         ClipModel model = ClipModel.build(config, weights, design);
+        model.recomputeActivations(cl.hasOption("recompute"));
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String key : model.trainableParameters()) {
             params.put(key, model.parameter(key));

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +31,7 @@ final class ClipParameters {
     private List<String> trainable;
     /** Every weight in the graph, trainable or frozen (prompt parameters last). */
     private final List<String> all;
+    private final Set<String> frozen = new HashSet<>();
 
     private ClipParameters(SameDiff sd, List<String> trainable) {
         this.sd = sd;
@@ -95,6 +98,22 @@ final class ClipParameters {
         return Collections.unmodifiableList(all);
     }
 
+    /**
+     * The same parameters declared in another graph, on the same arrays (no copy: an in-place update
+     * reaches every graph): trainable ones as variables, frozen ones as constants.
+     */
+    ClipParameters shareInto(SameDiff target) {
+        for (String key : trainable) {
+            target.var(key, get(key).getArr());
+        }
+        for (String key : frozen) {
+            target.constant(key, get(key).getArr());
+        }
+        ClipParameters shared = new ClipParameters(target, trainable);
+        shared.frozen.addAll(frozen);
+        return shared;
+    }
+
     SDVariable get(String key) {
         SDVariable v = sd.getVariable(key);
         if (v == null) {
@@ -121,6 +140,7 @@ final class ClipParameters {
             variables.add(get(key));
         }
         sd.convertToConstants(variables);
+        frozen.addAll(keys);
         List<String> rest = new ArrayList<>(trainable);
         rest.removeAll(keys);
         trainable = Collections.unmodifiableList(rest);

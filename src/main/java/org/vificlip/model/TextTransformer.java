@@ -57,8 +57,7 @@ final class TextTransformer {
                        SDVariable positions) {
         int width = config.textWidth();
         SequenceShape sequence = SequenceShape.of(sd, tokenEmbeddings);
-        Transformer transformer = new Transformer(params, "transformer.", width, config.textLayers(),
-                config.textHeads(), sequence, causalMask);
+        Transformer transformer = transformer(sequence, causalMask);
         SDVariable x = tokenEmbeddings;
         if (prompts != null) {
             // VLPromptLearner: start token, the context vectors, then the rest of "X X .. X {class}."
@@ -70,12 +69,29 @@ final class TextTransformer {
             }
             transformer.withPrompts(new DeepPrompts(slots, sequence, width, deep));
         }
-        x = x.add(sd.mmul(positions, positionalEmbedding));
-        x = transformer.forward(sd, sd.reshape(x, -1, width));
-        x = sd.reshape(x, sequence.sequences(width));                         // [N, L, W]
+        x = transformer.forward(sd, sd.reshape(embed(sd, x, positions), -1, width));
+        return pool(sd, sd.reshape(x, sequence.sequences(width)), endToken);
+    }
+
+    /** Token embeddings plus the positional embedding: [N, L, W]. */
+    SDVariable embed(SameDiff sd, SDVariable tokenEmbeddings, SDVariable positions) {
+        return tokenEmbeddings.add(sd.mmul(positions, positionalEmbedding));
+    }
+
+    /** The causal residual blocks for sequences of this shape. */
+    Transformer transformer(SequenceShape sequence, SDVariable causalMask) {
+        return new Transformer(params, "transformer.", config.textWidth(), config.textLayers(),
+                config.textHeads(), sequence, causalMask);
+    }
+
+    /**
+     * The features at each prompt's end token, {@code ln_final}, {@code text_projection}:
+     * the stream as [N, L, W] → [N, embed].
+     */
+    SDVariable pool(SameDiff sd, SDVariable sequences, SDVariable endToken) {
         // picking by one-hot × features, summed: differentiable, unlike a gather in M2.1;
         // ln_final is per token, so applying it after the pick is the same as before
-        SDVariable end = x.mul(sd.expandDims(endToken, 2)).sum(1);           // [N, W]
+        SDVariable end = sequences.mul(sd.expandDims(endToken, 2)).sum(1);  // [N, W]
         return sd.mmul(lnFinal.forward(sd, end), textProjection);
     }
 

@@ -20,14 +20,17 @@ final class VifiClipHead {
         this.embedDim = config.embedDim();
     }
 
+    /** @param frames [B, T, 3, S, S] → [B, T] as a LONG vector */
+    static SDVariable batchAndTime(SameDiff sd, SDVariable frames) {
+        return sd.stridedSlice(sd.shape(frames).castTo(DataType.LONG), new long[]{0}, new long[]{2}, new long[]{1});
+    }
+
     /**
-     * @param frames        [B, T, 3, S, S], the placeholder (its shape gives B and T)
+     * @param batchAndTime  [B, T], see {@link #batchAndTime}
      * @param frameFeatures [B·T, E]
      * @return video features [B, E], mean over T
      */
-    SDVariable poolOverTime(SameDiff sd, SDVariable frames, SDVariable frameFeatures) {
-        SDVariable batchAndTime = sd.stridedSlice(sd.shape(frames).castTo(DataType.LONG),
-                new long[]{0}, new long[]{2}, new long[]{1});
+    SDVariable poolOverTime(SameDiff sd, SDVariable batchAndTime, SDVariable frameFeatures) {
         SDVariable shape = sd.concat(0, batchAndTime, sd.constant(Nd4j.createFromArray(new long[]{embedDim})));
         return sd.mean(sd.reshape(frameFeatures, shape), 1);
     }

@@ -59,7 +59,15 @@ final class VisionTransformer {
 
     /** @param images [N, 3, S, S] → image features [N, embed] (before normalisation) */
     SDVariable forward(SameDiff sd, SDVariable images) {
-        int width = config.visionWidth();
+        SDVariable x = transformer.forward(sd, embed(sd, images));
+        return pool(sd, sd.reshape(x, -1, tokens, config.visionWidth()));
+    }
+
+    /**
+     * Patches, class token, positional embedding, the prompt tokens if any, {@code ln_pre}:
+     * [N, 3, S, S] → the stream [N·L, W].
+     */
+    SDVariable embed(SameDiff sd, SDVariable images) {
         SDVariable patches = patchEmbedding(sd, images);                     // [N, g·g, W]
         SDVariable x = sd.concat(1, classToken(sd, patches), patches);        // [N, L, W]
         x = x.add(positionalEmbedding);
@@ -67,9 +75,12 @@ final class VisionTransformer {
             // ViFi-CLIP's VisionTransformer: prompt tokens after the positional embedding, before ln_pre
             x = sd.concat(1, x, repeatPerImage(sd, patches, visionPrompt)); // [N, L+n, W]
         }
-        x = sd.reshape(x, -1, width);                                         // [N·L, W]
-        x = transformer.forward(sd, lnPre.forward(sd, x));
-        SDVariable cls = sd.stridedSlice(sd.reshape(x, -1, tokens, width),   // [N, W]: token 0 of each
+        return lnPre.forward(sd, sd.reshape(x, -1, config.visionWidth()));   // [N·L, W]
+    }
+
+    /** {@code ln_post} and {@code proj} of the class token: the stream as [N, L, W] → features [N, embed]. */
+    SDVariable pool(SameDiff sd, SDVariable sequences) {
+        SDVariable cls = sd.stridedSlice(sequences,                          // [N, W]: token 0 of each
                 new long[]{0, 0, 0}, new long[]{0, 1, 0}, new long[]{1, 1, 1}, 0b101, 0b101, 0, 0, 0b010);
         return sd.mmul(lnPost.forward(sd, cls), proj);
     }

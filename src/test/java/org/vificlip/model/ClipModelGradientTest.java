@@ -2,6 +2,8 @@ package org.vificlip.model;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.vificlip.testing.ClipFixtures;
 import org.vificlip.testing.FixtureTolerance;
@@ -32,8 +34,11 @@ class ClipModelGradientTest {
         labels = ClipFixtures.npy("inputs/labels.npy").toIntVector();
     }
 
-    @Test
-    void crossEntropyGradientOfEveryParameter() throws Exception {
+    /** With activation recomputation on, the gradients must be the same (computed block by block). */
+    @ParameterizedTest(name = "recompute activations: {0}")
+    @ValueSource(booleans = {false, true})
+    void crossEntropyGradientOfEveryParameter(boolean recompute) throws Exception {
+        model.recomputeActivations(recompute);
         ClipModel.Gradients g = model.gradients(video, tokens, labels);
         double expectedLoss = ClipFixtures.summary().get("loss_ce").getAsDouble();
         System.out.printf("loss_ce %.7f expected %.7f%n", g.loss(), expectedLoss);

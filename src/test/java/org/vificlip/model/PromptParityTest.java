@@ -48,6 +48,8 @@ class PromptParityTest {
         assertEquals(summary.get("n_ctx_vision").getAsInt(), p.nCtxVision());
         assertEquals(summary.get("prompt_depth_text").getAsInt(), p.depthText());
         assertEquals(summary.get("prompt_depth_vision").getAsInt(), p.depthVision());
+        // the block segments of activation recomputation do not hold prompts: refused, not silently wrong
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> model.recomputeActivations(true));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.vificlip.model;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.vificlip.testing.ClipFixtures;
 
@@ -20,18 +21,12 @@ import static org.vificlip.testing.FixtureTolerance.assertClose;
  */
 class TrainOnlyTowerTest {
 
-    @Test
-    void imageTowerOnly() throws Exception {
-        checkTower(ClipModel.Tower.IMAGE);
-    }
-
-    @Test
-    void textTowerOnly() throws Exception {
-        checkTower(ClipModel.Tower.TEXT);
-    }
-
-    private static void checkTower(ClipModel.Tower tower) throws Exception {
+    /** Both towers alone, with activation recomputation off and on. */
+    @ParameterizedTest(name = "{0}, recompute activations: {1}")
+    @CsvSource({"IMAGE, false", "TEXT, false", "IMAGE, true", "TEXT, true"})
+    void oneTowerOnly(ClipModel.Tower tower, boolean recompute) throws Exception {
         ClipModel model = ClipModel.build(ClipFixtures.baseWeights());
+        model.recomputeActivations(recompute);
         List<String> all = model.trainableParameters();
         model.trainOnly(tower);
         Set<String> trained = new TreeSet<>(model.trainableParameters());

@@ -1,0 +1,143 @@
+package org.vificlip.model;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A piece of the model (a tower's embedding, one residual block, the head) as a graph of its own, for
+ * {@link BlockwiseBackward}. It shares the model's parameter arrays, runs forward without keeping
+ * anything, and computes its vector-Jacobian product: the gradients of {@code sum(output · upstream)}
+ * for its trainable parameters and for the inputs named differentiable, where {@code upstream} is the
+ * gradient of the loss with respect to the segment's output. Only one segment's activations are alive
+ * at a time.
+ */
+final class GraphSegment {
+    /** The placeholder of the upstream gradient, shaped as the output. */
+    static final String UPSTREAM = "upstream";
+    private static final String VJP = "vjp";
+    /** SameDiff's name for the backward graph ({@code SameDiff.GRAD_FN_KEY}). */
+    static final String GRADIENT_FUNCTION = "grad";
+
+    private final SameDiff sd;
+    private final String output;
+    /** The trainable parameters this segment's ops read, then its differentiable inputs. */
+    private final List<String> gradientTargets;
+    private final List<String> parameters;
+    private final List<String> differentiableInputs;
+
+    private GraphSegment(SameDiff sd, String output, List<String> parameters, List<String> differentiableInputs) {
+        this.sd = sd;
+        this.differentiableInputs = differentiableInputs;
+        this.output = output;
+        this.parameters = parameters;
+        this.gradientTargets = new ArrayList<>(parameters);
+        this.gradientTargets.addAll(differentiableInputs);
+    }
+
+    /**
+     * A segment whose output feeds further segments: the loss of its graph is the dot product of the
+     * output with the {@link #UPSTREAM} placeholder.
+     */
+    static GraphSegment vectorJacobian(SameDiff sd, SDVariable output, int outputRank, String... differentiableInputs) {
+        long[] anyShape = new long[outputRank];
+        Arrays.fill(anyShape, -1);
+        SDVariable upstream = sd.placeHolder(UPSTREAM, output.dataType(), anyShape);
+        output.mul(upstream).sum().rename(VJP);
+        return withLoss(sd, output.name(), VJP, differentiableInputs);
+    }
+
+    /** A segment whose output is the scalar loss itself (the model's head). */
+    static GraphSegment scalarLoss(SameDiff sd, SDVariable loss, String... differentiableInputs) {
+        return withLoss(sd, loss.name(), loss.name(), differentiableInputs);
+    }
+
+    private static GraphSegment withLoss(SameDiff sd, String output, String loss, String... differentiableInputs) {
+        sd.setLossVariables(loss);
+        List<String> used = new ArrayList<>();
+        for (SDVariable v : sd.variables()) {
+            List<String> readers = sd.getVariables().get(v.name()).getInputsForOp();
+            if (v.getVariableType() == VariableType.VARIABLE && readers != null && !readers.isEmpty()) {
+                used.add(v.name());
+            }
+        }
+        return new GraphSegment(sd, output, List.copyOf(used), List.of(differentiableInputs));
+    }
+
+    /** The trainable parameters whose gradients {@link #backward} returns. */
+    List<String> parameters() {
+        return parameters;
+    }
+
+    /** The output only; nothing of the run is kept. */
+    INDArray forward(Map<String, INDArray> inputs) {
+        try {
+            return sd.output(inputs, output).get(output);
+        } finally {
+            forgetSessions(sd);
+        }
+    }
+
+    /**
+     * Re-runs the forward pass and back-propagates {@code upstream} (null for a {@link #scalarLoss}
+     * segment) through it.
+     *
+     * @param outputs outputs of the forward pass to return as well
+     * @return the gradients of the parameters and differentiable inputs, and the requested outputs
+     */
+    OutAndGrad backward(Map<String, INDArray> inputs, INDArray upstream, List<String> outputs) {
+        Map<String, INDArray> feed = inputs;
+        if (upstream != null) {
+            feed = new HashMap<>(inputs);
+            feed.put(UPSTREAM, upstream);
+        }
+        if (sd.getFunction(GRADIENT_FUNCTION) == null) {
+            // built on first use: a frozen segment (no trainable parameter) is never differentiated,
+            // and M2.1 refuses to build a backward graph for it
+            createGradFunctionQuietly(sd, differentiableInputs.toArray(String[]::new));
+        }
+        try {
+            return sd.calculateGradientsAndOutputs(feed, outputs, gradientTargets);
+        } finally {
+            forgetSessions(sd);
+        }
+    }
+
+    /**
+     * Builds {@code sd}'s backward graph, with gradients also for the named placeholders. M2.1 prints a
+     * line per differentiated op to standard output while doing so; that is silenced here.
+     */
+    static void createGradFunctionQuietly(SameDiff sd, String... placeholdersNeedingGradients) {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            sd.createGradFunction(placeholdersNeedingGradients);
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    /**
+     * Drops SameDiff's execution sessions (they are made afresh on the next call). M2.1's session keeps
+     * every op's output of the last call referenced (its node outputs and op contexts) until the next call
+     * overwrites them, so a training step held the previous step's activations and gradients on top of its
+     * own. Measured on ViT-B/16, B=1 T=8, 10 prompts: resident memory 17.3 → 9.6 GB, step 16 → 8 s.
+     */
+    static void forgetSessions(SameDiff sd) {
+        sd.getSessions().clear();
+        SameDiff backward = sd.getFunction(GRADIENT_FUNCTION);
+        if (backward != null) {
+            backward.getSessions().clear();
+        }
+    }
+}
