@@ -138,9 +138,4 @@ public record PromptConfig(int nCtxText, int nCtxVision, int depthText, int dept
         }
         return p;
     }
-
-    /** The same design with the word initialisation given (which the weights cannot tell). */
-    public PromptConfig withCtxInit(String words) {
-        return new PromptConfig(nCtxText, nCtxVision, depthText, depthVision, words);
-    }
 }
