@@ -138,10 +138,10 @@ public final class ViFiClipCheckpoint {
             throw new BadInputException(checkpoint, "none of its " + tensors.size() + " tensors names a parameter of "
                     + "the base model (expected module.image_encoder.*, module.text_encoder.*)");
         }
-        List<String> kept = new ArrayList<>(merged.keySet());
+        List<String> kept = new ArrayList<>(base.tensors().keySet());
         kept.removeAll(replaced);
         log.info("{}: replaced {} of {} base tensors; kept from {}: {}; skipped {}; not in the base model: {}",
-                checkpoint, replaced.size(), merged.size(), base.source(), kept, skipped, unmatched.keySet());
+                checkpoint, replaced.size(), base.tensors().size(), base.source(), kept, skipped, unmatched.keySet());
         return new Overlay(new StateDict(checkpoint, merged), replaced, skipped, unmatched);
     }
 }
