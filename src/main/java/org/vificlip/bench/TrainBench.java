@@ -12,6 +12,10 @@ import org.vificlip.data.LabelFile;
 import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
 import org.vificlip.model.Nd4jSetup;
+import org.vificlip.model.PromptConfig;
+import org.vificlip.checkpoint.StateDict;
+import org.vificlip.train.ClassPrompts;
+import org.vificlip.train.PromptParameters;
 import org.vificlip.model.RandomWeights;
 import org.vificlip.text.ClipTokenizer;
 import org.vificlip.text.PromptTemplate;
@@ -34,7 +38,9 @@ import java.util.Map;
  *   ("a photo of a {}.", the first C classes of UCF-101, or of Kinetics-400 above 101)
  *   → {@link AdamW} step on every trainable parameter (lr 1e-5, betas 0.9/0.98, eps 1e-8, wd 0.001)
  * </pre>
- * Weights from {@link RandomWeights} (timings do not depend on the values). {@code --warmup} untimed
+ * Weights from {@link RandomWeights} (timings do not depend on the values). {@code --prompts N:D}: prompt
+ * learning instead ({@code PROMPT_MODEL}: CLIP frozen as graph constants, only ViFi-CLIP's prompts trained,
+ * class prompts "X X .. X {}."). {@code --warmup} untimed
  * steps, then {@code --steps} timed ones; reported as JSON: median seconds per step and each step's,
  * frames/s, peak and per-step resident memory, user/system CPU seconds over the timed steps, threads
  * ({@link ProcessStats}). {@code --tokens-out} only writes the prompts' token ids (for the Python side)
@@ -58,6 +64,8 @@ public final class TrainBench {
                 + "(default benchmarks/train)"));
         options.addOption(longOption("lr", "learning rate (default 1e-5)"));
         options.addOption(longOption("weight-decay", "AdamW weight decay (default 0.001)"));
+        options.addOption(longOption("prompts", "learn ViFi-CLIP prompts on the frozen model instead of fine-tuning"
+                + " it: N:D = N prompt tokens per side, prompt depth D on both sides (the few-shot recipe: 10:12)"));
         options.addOption(Option.builder().longOpt("recompute").desc("activation recomputation on "
                 + "(TRAIN.USE_CHECKPOINT: block-wise backward)").build());
         options.addOption(longOption("out", "also write the JSON to this file"));
@@ -77,7 +85,9 @@ public final class TrainBench {
         double weightDecay = Double.parseDouble(cl.getOptionValue("weight-decay", "0.001"));
         Path labelsDir = Path.of(cl.getOptionValue("labels", "benchmarks/train"));
 
-        List<String> prompts = PromptTemplate.DEFAULT.formatAll(classNames(labelsDir, classes));
+        PromptConfig design = cl.hasOption("prompts") ? promptDesign(cl.getOptionValue("prompts")) : null;
+        PromptTemplate template = design == null ? PromptTemplate.DEFAULT : ClassPrompts.learned(design);
+        List<String> prompts = template.formatAll(classNames(labelsDir, classes));
         int[][] tokens = ClipTokenizer.load().tokenize(prompts, CONTEXT, true);
         if (cl.hasOption("tokens-out")) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -101,10 +111,15 @@ public final class TrainBench {
         report.put("steps", steps);
         report.put("lr", lr);
         report.put("weight_decay", weightDecay);
+        report.put("prompts", cl.getOptionValue("prompts"));
         report.put("recompute", cl.hasOption("recompute"));
 
         long buildStart = System.nanoTime();
-        ClipModel model = ClipModel.build(config, RandomWeights.of(config, 42));
+        StateDict weights = RandomWeights.of(config, 42);
+        if (design != null) {
+            weights = PromptParameters.forTraining(weights, config, design, 42);
+        }
+        ClipModel model = ClipModel.build(config, weights, design);
         model.recomputeActivations(cl.hasOption("recompute"));
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String key : model.trainableParameters()) {
@@ -197,6 +212,17 @@ public final class TrainBench {
         if (exit != 0) {
             System.exit(exit);
         }
+    }
+
+    /** {@code N:D}: N prompt tokens per side, depth D on both sides (N ≤ 4 starts from "a photo of a"). */
+    static PromptConfig promptDesign(String spec) {
+        String[] parts = spec.split(":");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("--prompts takes N:D (tokens:depth), e.g. 10:12; got '" + spec + "'");
+        }
+        int n = Integer.parseInt(parts[0].trim());
+        int depth = Integer.parseInt(parts[1].trim());
+        return new PromptConfig(n, n, depth, depth, "a photo of a");
     }
 
     /**

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vificlip.BadInputException;
 import org.vificlip.model.ClipConfig;
+import org.vificlip.model.PromptConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -131,12 +132,16 @@ public final class Checkpoints {
                     + firstFew(misshaped));
         }
         for (String key : tensors.keySet()) {
-            if (!expected.containsKey(key)) log.debug("{}: ignoring extra key '{}'", source, key);
+            if (!expected.containsKey(key) && !PromptConfig.isPromptKey(key)) log.debug("{}: ignoring extra key '{}'", source, key);
         }
 
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String key : expected.keySet()) {
             out.put(key, materialise(source, key, tensors.get(key)));
+        }
+        // ViFi-CLIP's prompt parameters, as `export` writes them for a prompted model
+        for (String key : tensors.keySet()) {
+            if (PromptConfig.isPromptKey(key)) out.put(key, materialise(source, key, tensors.get(key)));
         }
         return new StateDict(source, out);
     }

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vificlip.BadInputException;
+import org.vificlip.model.PromptConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,9 +42,9 @@ public final class ViFiClipCheckpoint {
      * @param weights   the base weights with every matching checkpoint tensor replacing the base one
      * @param replaced  OpenAI names of the base parameters the checkpoint replaced
      * @param skipped   checkpoint keys deliberately not loaded (prompt caches ViFi-CLIP drops too)
-     * @param unmatched checkpoint tensors that name no base parameter (e.g. prompt-learning parameters
-     *                  {@code prompt_learner.ctx}, {@code visual.VPT}), under their mapped names, read as float32
-     *                  for whoever uses them
+     * @param unmatched checkpoint tensors that name no base parameter, under their mapped names, read as
+     *                  float32; those that are ViFi-CLIP prompt parameters ({@code prompt_learner.ctx},
+     *                  {@code visual.VPT}, {@code ...VPT_shallow}) are in {@code weights} too
      */
     public record Overlay(StateDict weights, List<String> replaced, List<String> skipped,
                           Map<String, INDArray> unmatched) {
@@ -107,7 +108,11 @@ public final class ViFiClipCheckpoint {
             }
             INDArray current = merged.get(name);
             if (current == null) {
-                unmatched.put(name, Checkpoints.materialise(checkpoint, e.getKey(), e.getValue()));
+                INDArray value = Checkpoints.materialise(checkpoint, e.getKey(), e.getValue());
+                unmatched.put(name, value);
+                if (PromptConfig.isPromptKey(name)) {
+                    merged.put(name, value); // the model commands build ViFi-CLIP's prompts from them
+                }
                 continue;
             }
             if (!Arrays.equals(current.shape(), e.getValue().shape())) {
@@ -129,14 +134,14 @@ public final class ViFiClipCheckpoint {
                         + " object, which the reader refuses to build into a tensor (only plain tensors are read)");
             }
         }
-        if (replaced.isEmpty()) {
+        if (replaced.isEmpty() && unmatched.keySet().stream().noneMatch(PromptConfig::isPromptKey)) {
             throw new BadInputException(checkpoint, "none of its " + tensors.size() + " tensors names a parameter of "
                     + "the base model (expected module.image_encoder.*, module.text_encoder.*)");
         }
-        List<String> kept = new ArrayList<>(merged.keySet());
+        List<String> kept = new ArrayList<>(base.tensors().keySet());
         kept.removeAll(replaced);
         log.info("{}: replaced {} of {} base tensors; kept from {}: {}; skipped {}; not in the base model: {}",
-                checkpoint, replaced.size(), merged.size(), base.source(), kept, skipped, unmatched.keySet());
+                checkpoint, replaced.size(), base.tensors().size(), base.source(), kept, skipped, unmatched.keySet());
         return new Overlay(new StateDict(checkpoint, merged), replaced, skipped, unmatched);
     }
 }

@@ -52,7 +52,7 @@ public final class ClassifyCommand implements Command {
             listed = ListedVideos.read(cmd);
         }
         ClipModel model = ModelOptions.loadModel(cmd);
-        int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config());
+        int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config(), model.prompts().orElse(null));
         INDArray text = TextFeaturesCommand.encode(model, tokens);
         INDArray video;
         List<VideoListEntry> rows = null;

@@ -7,7 +7,11 @@ import org.apache.commons.cli.ParseException;
 import org.vificlip.BadInputException;
 import org.vificlip.config.ViFiClipConfig;
 import org.vificlip.download.ModelCache;
+import org.vificlip.checkpoint.StateDict;
+import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
+import org.vificlip.model.PromptConfig;
+import org.vificlip.train.PromptParameters;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,11 +38,7 @@ public final class ConfigOptions {
         Path file = Path.of(ModelOptions.required(cmd, "config"));
         List<String> opts = cmd.hasOption("opts") ? Arrays.asList(cmd.getOptionValues("opts")) : List.of();
         ViFiClipConfig config = ViFiClipConfig.load(file, opts);
-        if (config.trainer().promptModel()) {
-            throw new BadInputException(file, "TRAINER.ViFi_CLIP.PROMPT_MODEL is True: bridge-and-prompt (vision and language"
-                    + " prompt learning) is not built yet; it comes with the next release. Fine-tuning configs"
-                    + " (PROMPT_MODEL False) run now.");
-        }
+        PromptParameters.design(config); // a prompt design ViFi-CLIP refuses stops here
         return config;
     }
 
@@ -46,22 +46,38 @@ public final class ConfigOptions {
         return ModelOptions.positiveInt(cmd, "threads", Runtime.getRuntime().availableProcessors());
     }
 
+    /** {@link #loadModel(CommandLine, ViFiClipConfig, boolean)} for evaluation. */
+    public static ClipModel loadModel(CommandLine cmd, ViFiClipConfig config) throws IOException, ParseException {
+        return loadModel(cmd, config, false);
+    }
+
     /**
      * --weights (with --checkpoint laid over them), checked against the config. Without --weights, MODEL.ARCH
-     * names the model when it is one of OpenAI's ({@code ViT-B/16}): its file in the download cache.
+     * names the model when it is one of OpenAI's ({@code ViT-B/16}): its file in the download cache. With
+     * PROMPT_MODEL True, the frozen model with ViFi-CLIP's prompts: those the weights hold, or for
+     * {@code training} fresh ones when they hold none. Without, CLIP alone (prompts a checkpoint may hold are
+     * ignored, as ViFi-CLIP's non-strict load ignores them).
      */
-    public static ClipModel loadModel(CommandLine cmd, ViFiClipConfig config) throws IOException, ParseException {
-        String weights = cmd.getOptionValue("weights");
-        if (weights == null) {
+    public static ClipModel loadModel(CommandLine cmd, ViFiClipConfig config, boolean training)
+            throws IOException, ParseException {
+        String weightsName = cmd.getOptionValue("weights");
+        if (weightsName == null) {
             String arch = config.model().arch();
             if (!ModelCache.isArchitecture(arch)) {
                 throw new ParseException("Missing required option: weights (the CLIP weights for MODEL.ARCH "
                         + arch + ": OpenAI's .pt file, a state dict, safetensors or a Hugging Face folder)");
             }
-            weights = arch;
+            weightsName = arch;
             System.err.println("--weights not given: MODEL.ARCH " + arch + " from the download cache");
         }
-        ClipModel model = ModelOptions.loadModel(cmd, weights);
+        StateDict weights = ModelOptions.loadWeights(cmd, weightsName);
+        ClipConfig architecture = ClipConfig.infer(weights.shapes(), weights.source());
+        PromptConfig prompts = PromptParameters.design(config);
+        if (prompts != null) {
+            weights = training ? PromptParameters.forTraining(weights, architecture, prompts, config.seed())
+                    : PromptParameters.forEvaluation(weights, architecture, prompts);
+        }
+        ClipModel model = ModelOptions.build(weights, architecture, prompts);
         int resolution = model.config().imageResolution();
         if (config.data().inputSize() != resolution) {
             throw new BadInputException(config.source(), "DATA.INPUT_SIZE is " + config.data().inputSize()

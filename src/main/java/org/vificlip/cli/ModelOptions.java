@@ -16,6 +16,8 @@ import org.vificlip.data.VideoClips;
 import org.vificlip.download.ModelCache;
 import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
+import org.vificlip.model.PromptConfig;
+import org.vificlip.train.ClassPrompts;
 import org.vificlip.text.ClipTokenizer;
 import org.vificlip.text.PromptTemplate;
 
@@ -104,15 +106,24 @@ final class ModelOptions {
         return loadModel(cmd, required(cmd, "weights"));
     }
 
-    /** Loads {@code weights} (a path or an architecture name, with --checkpoint laid over them) and builds the model. */
+    /**
+     * Loads {@code weights} (a path or an architecture name, with --checkpoint laid over them) and builds the
+     * model, with the ViFi-CLIP prompts the weights hold if any.
+     */
     static ClipModel loadModel(CommandLine cmd, String weights) throws IOException {
         StateDict state = loadWeights(cmd, weights);
+        return build(state, ClipConfig.infer(state.shapes(), state.source()), PromptConfig.infer(state.shapes(), state.source()));
+    }
+
+    /** Builds the model (with ViFi-CLIP's prompts if {@code prompts} is not null) and says what it is. */
+    static ClipModel build(StateDict state, ClipConfig c, PromptConfig prompts) throws BadInputException {
         long start = System.nanoTime();
-        ClipModel model = ClipModel.build(state);
-        ClipConfig c = model.config();
-        System.err.printf("model: ViT %d×%d layers, patch %d at %d px; text %d×%d layers; embedding %d (built in %d ms)%n",
+        ClipModel model = ClipModel.build(c, state, prompts);
+        System.err.printf("model: ViT %d×%d layers, patch %d at %d px; text %d×%d layers; embedding %d%s (built in %d ms)%n",
                 c.visionWidth(), c.visionLayers(), c.visionPatchSize(), c.imageResolution(), c.textWidth(),
-                c.textLayers(), c.embedDim(), (System.nanoTime() - start) / 1_000_000);
+                c.textLayers(), c.embedDim(), prompts == null ? "" : String.format("; prompts: %d text tokens to depth %d,"
+                        + " %d vision tokens to depth %d", prompts.nCtxText(), prompts.depthText(), prompts.nCtxVision(),
+                        prompts.depthVision()), (System.nanoTime() - start) / 1_000_000);
         return model;
     }
 
@@ -187,8 +198,21 @@ final class ModelOptions {
         return names;
     }
 
-    /** "a photo of a {}." (or --template) of each class, tokenised as clip.tokenize with truncation. */
-    static int[][] promptTokens(CommandLine cmd, List<String> classNames, ClipConfig config) throws ParseException {
+    /**
+     * "a photo of a {}." (or --template) of each class, tokenised as clip.tokenize with truncation. With a
+     * prompted model ({@code prompts} not null) ViFi-CLIP's prompts for the learned context,
+     * {@code "X X .. X {}."} (underscores in class names as spaces); --template does not apply then.
+     */
+    static int[][] promptTokens(CommandLine cmd, List<String> classNames, ClipConfig config, PromptConfig prompts)
+            throws ParseException {
+        if (prompts != null) {
+            if (cmd.hasOption("template")) {
+                throw new ParseException("--template does not apply to a model with learned prompts: its class prompts"
+                        + " are \"" + ClassPrompts.learned(prompts).template() + "\" with the X tokens learned");
+            }
+            List<String> names = classNames.stream().map(n -> n.replace("_", " ")).toList();
+            return ClipTokenizer.load().tokenize(ClassPrompts.learned(prompts).formatAll(names), config.contextLength(), true);
+        }
         PromptTemplate template;
         try {
             template = cmd.hasOption("template") ? new PromptTemplate(cmd.getOptionValue("template")) : PromptTemplate.DEFAULT;

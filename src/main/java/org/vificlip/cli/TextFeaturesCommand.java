@@ -43,7 +43,7 @@ public final class TextFeaturesCommand implements Command {
         ModelOptions.required(cmd, "weights");
         List<String> classes = ModelOptions.readClassNames(cmd);
         ClipModel model = ModelOptions.loadModel(cmd);
-        int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config());
+        int[][] tokens = ModelOptions.promptTokens(cmd, classes, model.config(), model.prompts().orElse(null));
         INDArray features = encode(model, tokens);
         ModelOptions.writeArray(out, features);
         return 0;

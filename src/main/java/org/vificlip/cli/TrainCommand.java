@@ -15,7 +15,8 @@ import java.nio.file.Path;
 
 /**
  * {@code vificlip train --config C.yaml [--weights W] [--checkpoint C] [--output DIR] [--resume FILE|auto] [--opts K V ...]}:
- * ViFi-CLIP fine-tuning as the authors' {@code main.py} runs it, from their config files.
+ * ViFi-CLIP fine-tuning as the authors' {@code main.py} runs it, from their config files; with
+ * {@code PROMPT_MODEL: True} prompt learning on the frozen model of --weights and --checkpoint.
  */
 public final class TrainCommand implements Command {
     @Override
@@ -25,7 +26,7 @@ public final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "fine-tune ViFi-CLIP from a ViFi-CLIP config (checkpoints, metrics, plots in OUTPUT)";
+        return "fine-tune ViFi-CLIP, or learn its prompts (PROMPT_MODEL), from a ViFi-CLIP config (checkpoints, metrics, plots in OUTPUT)";
     }
 
     @Override
@@ -47,7 +48,7 @@ public final class TrainCommand implements Command {
         }
         Path resume = resumeFile(cmd, config, output);
         ConfigDataset dataset = ConfigDataset.of(config);
-        ClipModel model = ConfigOptions.loadModel(cmd, config);
+        ClipModel model = ConfigOptions.loadModel(cmd, config, true);
         TrainingRun.Outcome outcome = TrainingRun.run(new TrainingRun.Setup(config, model, dataset, output, resume,
                 ConfigOptions.threads(cmd)));
         System.out.printf("max top-1 %.2f%% after %d epochs; checkpoints, metrics.csv, log.txt and plots in %s%n",

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * CLIP (ViT image tower + text tower) with ViFi-CLIP's video head, as one SameDiff graph whose every
@@ -47,35 +48,55 @@ public final class ClipModel {
     private final SameDiff sd;
     private final ClipParameters parameters;
     private final TextInputs textInputs;
+    private final PromptConfig prompts;
     /** Set by {@link #recomputeActivations}; the segments are built on the first gradient request. */
     private boolean recompute;
     private BlockwiseBackward blockwise;
 
-    private ClipModel(ClipConfig config, SameDiff sd, ClipParameters parameters, TextInputs textInputs) {
+    private ClipModel(ClipConfig config, SameDiff sd, ClipParameters parameters, TextInputs textInputs,
+                      PromptConfig prompts) {
         this.config = config;
+        this.prompts = prompts;
         this.sd = sd;
         this.parameters = parameters;
         this.textInputs = textInputs;
     }
 
     /**
-     * Builds the model for the architecture the weights imply (OpenAI's {@code build_model}).
+     * Builds the model for the architecture the weights imply (OpenAI's {@code build_model}), with
+     * ViFi-CLIP's prompts when the weights hold prompt parameters ({@link PromptConfig#infer}).
      *
      * @throws BadInputException naming the weights' source if a key is missing or mis-shaped
      */
     public static ClipModel build(StateDict weights) throws BadInputException {
-        return build(ClipConfig.infer(weights.shapes(), weights.source()), weights);
+        return build(ClipConfig.infer(weights.shapes(), weights.source()), weights,
+                PromptConfig.infer(weights.shapes(), weights.source()));
     }
 
+    /** CLIP alone (no prompts, whatever the weights hold), every weight trainable. */
     public static ClipModel build(ClipConfig config, StateDict weights) throws BadInputException {
+        return build(config, weights, null);
+    }
+
+    /**
+     * @param prompts ViFi-CLIP's bridge-and-prompt design, or null for none. With prompts, every CLIP weight
+     *                is a constant of the graph and only the prompt parameters (read from {@code weights}
+     *                under {@link PromptConfig#shapes}) are trainable: no gradient work and no optimizer
+     *                state is spent on the frozen encoders.
+     */
+    public static ClipModel build(ClipConfig config, StateDict weights, PromptConfig prompts) throws BadInputException {
         Nd4jSetup.applyOnce();
         SameDiff sd = Graphs.create();
         ClipParameters params = ClipParameters.declare(sd, config, weights);
+        if (prompts != null) {
+            params.freeze(params.trainable());
+            params.declareMore(prompts.shapes(config), weights);
+        }
         int s = config.imageResolution();
 
         SDVariable frames = sd.placeHolder(FRAMES, DataType.FLOAT, -1, -1, 3, s, s);
         SDVariable images = sd.reshape(frames, -1, 3, s, s);
-        SDVariable frameFeatures = new VisionTransformer(params, config).forward(sd, images).rename(FRAME_FEATURES);
+        SDVariable frameFeatures = new VisionTransformer(params, config, prompts).forward(sd, images).rename(FRAME_FEATURES);
         VifiClipHead head = new VifiClipHead(params, config);
         SDVariable videoFeatures = head.poolOverTime(sd, VifiClipHead.batchAndTime(sd, frames), frameFeatures).rename(VIDEO_FEATURES);
 
@@ -83,7 +104,7 @@ public final class ClipModel {
         SDVariable endToken = sd.placeHolder(END_TOKEN, DataType.FLOAT, -1, -1);
         SDVariable causalMask = sd.placeHolder(CAUSAL_MASK, DataType.FLOAT, -1, -1);
         SDVariable positions = sd.placeHolder(POSITIONS, DataType.FLOAT, -1, config.contextLength());
-        SDVariable textFeatures = new TextTransformer(params, config)
+        SDVariable textFeatures = new TextTransformer(params, config, prompts)
                 .forward(sd, tokens, endToken, causalMask, positions).rename(TEXT_FEATURES);
 
         SDVariable logits = head.logits(sd, videoFeatures, textFeatures).rename(LOGITS);
@@ -92,7 +113,7 @@ public final class ClipModel {
         sd.setLossVariables(LOSS);
 
         TextInputs textInputs = new TextInputs(weights.get(ClipParameters.TOKEN_EMBEDDING), config.contextLength());
-        return new ClipModel(config, sd, params, textInputs);
+        return new ClipModel(config, sd, params, textInputs, prompts);
     }
 
     public ClipConfig config() {
@@ -112,7 +133,22 @@ public final class ClipModel {
         return parameters.get(key).getArr();
     }
 
-    /** Keys of the trainable parameters (every weight but {@code token_embedding.weight}, less any frozen). */
+    /** ViFi-CLIP's prompt design when the model learns prompts (then its class prompts start with
+     *  {@link PromptConfig#classPromptPrefix()}). */
+    public Optional<PromptConfig> prompts() {
+        return Optional.ofNullable(prompts);
+    }
+
+    /**
+     * Keys of every weight of the graph, trainable or frozen: CLIP's (all but {@code token_embedding.weight})
+     * and the prompt parameters. What a checkpoint holds.
+     */
+    public List<String> parameterKeys() {
+        return parameters.all();
+    }
+
+    /** Keys of the trainable parameters (every weight but {@code token_embedding.weight}, less any frozen;
+     *  only the prompt parameters when the model learns prompts). */
     public List<String> trainableParameters() {
         return parameters.trainable();
     }
@@ -231,6 +267,10 @@ public final class ClipModel {
      * more work.
      */
     public synchronized void recomputeActivations(boolean on) {
+        if (on && prompts != null) {
+            // the block segments do not hold the prompts (yet): they would give the gradients of another model
+            throw new IllegalStateException("activation recomputation is not built for prompt learning");
+        }
         this.recompute = on;
     }
 

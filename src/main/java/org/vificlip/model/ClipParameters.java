@@ -29,6 +29,8 @@ final class ClipParameters {
 
     private final SameDiff sd;
     private List<String> trainable;
+    /** Every weight in the graph, trainable or frozen (prompt parameters last). */
+    private final List<String> all;
     private final Set<String> frozen = new HashSet<>();
     /** For a {@link #shareInto} view: the model's parameters, declared here on first use. */
     private ClipParameters source;
@@ -36,6 +38,7 @@ final class ClipParameters {
     private ClipParameters(SameDiff sd, List<String> trainable) {
         this.sd = sd;
         this.trainable = trainable;
+        this.all = new ArrayList<>(trainable);
     }
 
     /**
@@ -65,6 +68,36 @@ final class ClipParameters {
             names.add(key);
         }
         return new ClipParameters(sd, Collections.unmodifiableList(names));
+    }
+
+    /**
+     * Declares further trainable parameters (prompt tokens), each read from {@code weights} and checked
+     * against its shape.
+     *
+     * @throws BadInputException naming the weights' source for a missing or mis-shaped key
+     */
+    void declareMore(Map<String, long[]> shapes, StateDict weights) throws BadInputException {
+        List<String> names = new ArrayList<>(trainable);
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            INDArray value = weights.get(e.getKey());
+            if (value == null) {
+                throw new BadInputException(weights.source(), "missing key '" + e.getKey() + "'");
+            }
+            if (!Arrays.equals(value.shape(), e.getValue())) {
+                throw new BadInputException(weights.source(), "key '" + e.getKey() + "' has shape "
+                        + Arrays.toString(value.shape()) + ", expected " + Arrays.toString(e.getValue()));
+            }
+            INDArray array = value.dataType() == DataType.FLOAT ? value : value.castTo(DataType.FLOAT);
+            sd.var(e.getKey(), array.isView() || array.ordering() != 'c' ? array.dup('c') : array);
+            names.add(e.getKey());
+            all.add(e.getKey());
+        }
+        trainable = Collections.unmodifiableList(names);
+    }
+
+    /** Every weight of the graph, frozen or not: what a checkpoint holds. */
+    List<String> all() {
+        return Collections.unmodifiableList(all);
     }
 
     /**

@@ -6,6 +6,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * CLIP's text encoder ({@code encode_text} in OpenAI's {@code model.py}) from the token embeddings on:
  * positional embedding, causal transformer, the features at the end token, {@code ln_final},
@@ -26,8 +29,16 @@ final class TextTransformer {
     private final LayerNorm lnFinal;
     private final SDVariable textProjection;
 
+    /** ViFi-CLIP's text prompts, or null. */
+    private final PromptConfig prompts;
+
     TextTransformer(ClipParameters params, ClipConfig config) {
+        this(params, config, null);
+    }
+
+    TextTransformer(ClipParameters params, ClipConfig config, PromptConfig prompts) {
         this.config = config;
+        this.prompts = prompts;
         this.params = params;
         this.positionalEmbedding = params.get("positional_embedding");
         this.lnFinal = new LayerNorm(params, "ln_final.");
@@ -46,8 +57,19 @@ final class TextTransformer {
                        SDVariable positions) {
         int width = config.textWidth();
         SequenceShape sequence = SequenceShape.of(sd, tokenEmbeddings);
-        SDVariable x = sd.reshape(embed(sd, tokenEmbeddings, positions), -1, width);
-        x = transformer(sequence, causalMask).forward(sd, x);
+        Transformer transformer = transformer(sequence, causalMask);
+        SDVariable x = tokenEmbeddings;
+        if (prompts != null) {
+            // VLPromptLearner: start token, the context vectors, then the rest of "X X .. X {class}."
+            PromptSlots slots = PromptSlots.afterStartToken(sd, positions, config.contextLength(), prompts.nCtxText());
+            x = slots.overwrite(sd, x, params.get(PromptConfig.TEXT_CONTEXT));
+            Map<Integer, SDVariable> deep = new HashMap<>();
+            for (int i = 1; i < Math.min(prompts.depthText(), config.textLayers()); i++) {
+                deep.put(i, params.get(PromptConfig.deepTextKey(i)));
+            }
+            transformer.withPrompts(new DeepPrompts(slots, sequence, width, deep));
+        }
+        x = transformer.forward(sd, sd.reshape(embed(sd, x, positions), -1, width));
         return pool(sd, sd.reshape(x, sequence.sequences(width)), endToken);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 /** A stack of {@link ResidualAttentionBlock}s under {@code <prefix>resblocks.<i>.} */
 final class Transformer {
     private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
+    private DeepPrompts prompts;
 
     /** @param prefix {@code visual.transformer.} or {@code transformer.} */
     Transformer(ClipParameters params, String prefix, int width, int layers, int heads,
@@ -18,10 +19,19 @@ final class Transformer {
         }
     }
 
+    /** ViFi-CLIP's deep prompts, put in place before the blocks that have them. */
+    Transformer withPrompts(DeepPrompts deep) {
+        this.prompts = deep;
+        return this;
+    }
+
     /** @param x [N·L, W] */
     SDVariable forward(SameDiff sd, SDVariable x) {
-        for (ResidualAttentionBlock block : blocks) {
-            x = block.forward(sd, x);
+        for (int i = 0; i < blocks.size(); i++) {
+            if (prompts != null) {
+                x = prompts.before(sd, i, x);
+            }
+            x = blocks.get(i).forward(sd, x);
         }
         return x;
     }

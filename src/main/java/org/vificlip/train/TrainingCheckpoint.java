@@ -8,6 +8,7 @@ import org.vificlip.checkpoint.TorchCheckpointReader;
 import org.vificlip.checkpoint.TorchCheckpointWriter;
 import org.vificlip.checkpoint.ViFiClipNames;
 import org.vificlip.model.ClipModel;
+import org.vificlip.model.PromptConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,9 @@ import java.util.stream.Stream;
  * ViFi-CLIP's {@code epoch_saving} / {@code load_checkpoint}: a {@code torch.save} file that PyTorch opens with
  * {@code weights_only=True}, ViFi-CLIP's {@code load_checkpoint} and this project's {@code --checkpoint} read.
  * <pre>
- *   model         OrderedDict, ViFi-CLIP's names (module.image_encoder.*, module.text_encoder.*, module.logit_scale)
+ *   model         OrderedDict, ViFi-CLIP's names (module.image_encoder.*, module.text_encoder.*, module.logit_scale;
+ *                 with prompt learning also module.prompt_learner.ctx, module.image_encoder.VPT and the deep
+ *                 ...resblocks.N.VPT_shallow), frozen weights included, in ViFi-CLIP's named_parameters() order
  *   optimizer     torch.optim.AdamW.state_dict(): state {index: {step, exp_avg, exp_avg_sq}} and param_groups,
  *                 indices in the order of ViFi-CLIP's model.parameters()
  *   lr_scheduler  timm CosineLRScheduler's fields (t_initial, lr_min, warmup_t, warmup_lr_init, base_values)
@@ -132,7 +135,9 @@ public final class TrainingCheckpoint {
         for (String key : allParameters) {
             Object value = weights.get(ViFiClipNames.toViFiClip(key));
             if (!(value instanceof INDArray array)) {
-                throw new BadInputException(file, "missing weight '" + ViFiClipNames.toViFiClip(key) + "'");
+                throw new BadInputException(file, "missing weight '" + ViFiClipNames.toViFiClip(key) + "'"
+                        + (PromptConfig.isPromptKey(key) ? " (a checkpoint without prompts starts a prompt-learning run"
+                        + " as --checkpoint, not --resume or MODEL.RESUME)" : ""));
             }
             INDArray target = model.parameter(key);
             if (!java.util.Arrays.equals(array.shape(), target.shape())) {

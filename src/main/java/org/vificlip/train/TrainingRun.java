@@ -29,7 +29,8 @@ import java.util.Map;
  * ViFi-CLIP's {@code main} and {@code train_one_epoch}: full fine-tuning of the chosen towers with AdamW on
  * timm's cosine schedule, gradient accumulation, label smoothing or mixup/cutmix, evaluation and
  * checkpoints every {@code SAVE_FREQ} epochs and at the last, {@code best.pth} on a new best top-1, and
- * the multi-view evaluation at the end when {@code TEST.MULTI_VIEW_INFERENCE}.
+ * the multi-view evaluation at the end when {@code TEST.MULTI_VIEW_INFERENCE}. With prompt learning the model's
+ * trainable parameters are its prompts (the encoders are graph constants); the loop is the same.
  * <p>
  * Reproducible: every random draw is seeded from (SEED, epoch, batch index) — the loader's sampling and
  * augmentation per video, mixup per batch — so a run resumed from a checkpoint continues exactly as the
@@ -68,7 +69,7 @@ public final class TrainingRun {
         this.dataset = setup.dataset();
         this.outputDir = setup.outputDir();
         this.loaderThreads = setup.loaderThreads();
-        this.allParameters = List.copyOf(model.trainableParameters());
+        this.allParameters = List.copyOf(model.parameterKeys()); // checkpoints hold the frozen weights too
         this.prompts = ClassPrompts.tokens(config, dataset.classNames(), model.config());
         this.optimizer = AdamW.vifiClip(config.train().weightDecay());
         ViFiClipConfig.Aug aug = config.aug();
@@ -83,8 +84,12 @@ public final class TrainingRun {
 
     private Outcome run(Path resumeFrom) throws IOException {
         ViFiClipConfig.Train train = config.train();
-        model.trainOnly(tower(config));
-        model.recomputeActivations(train.useCheckpoint()); // ViFi-CLIP's key for torch.utils.checkpoint
+        if (model.prompts().isEmpty()) {
+            model.trainOnly(tower(config)); // with prompt learning ViFi-CLIP trains the prompts whatever USE says
+            model.recomputeActivations(train.useCheckpoint()); // ViFi-CLIP's key for torch.utils.checkpoint
+        } else if (train.useCheckpoint()) {
+            System.err.println("TRAIN.USE_CHECKPOINT: activation recomputation is not built for prompt learning; training without it");
+        }
         for (String key : model.trainableParameters()) {
             parameters.put(key, model.parameter(key));
         }
@@ -116,7 +121,7 @@ public final class TrainingRun {
             }
             log.log(String.format(Locale.ROOT, "training %s on %d videos (%d batches of %d per epoch, %d per update), "
                             + "%d classes, %d epochs; validating on %d videos; output %s",
-                    tower(config).name().toLowerCase(Locale.ROOT), trainVideos.size(), batchesPerEpoch, train.batchSize(),
+                    what(), trainVideos.size(), batchesPerEpoch, train.batchSize(),
                     train.accumulationSteps(), dataset.classNames().size(), train.epochs(), valVideos.size(), outputDir), true);
 
             EvalResult last = null;
@@ -241,6 +246,14 @@ public final class TrainingRun {
         Evaluator.Options options = new Evaluator.Options(config.data().numFrames(), config.data().inputSize(), clips, crops,
                 config.train().batchSize(), loaderThreads);
         return Evaluator.evaluate(model, textFeatures, dataset.classNames(), videos, dataset.valList(), options);
+    }
+
+    /** What is trained, for the log. */
+    private String what() {
+        return model.prompts().isPresent()
+                ? "the prompts (" + model.trainableParameters().size() + " tensors, "
+                  + model.trainableParameters().stream().mapToLong(k -> model.parameter(k).length()).sum() + " values)"
+                : tower(config).name().toLowerCase(Locale.ROOT);
     }
 
     /** TRAINER.ViFi_CLIP.USE: both, image or text. */
