@@ -3,7 +3,8 @@
 # this machine, in the same run.
 #
 #   benchmarks/train/run.sh [--threads N] [--steps N] [--warmup W] [--rounds R]
-#                           [--cases b1t8c10,b2t8c101,b4t16c400] [--skip-build]
+#                           [--cases b1t8c10,b2t8c101,b4t16c400] [--variants plain,recompute,prompts]
+#                           [--prompts N:D] [--skip-build]
 #
 # A case bBtTcC is B videos of T frames against all C class prompts (default cases b1t8c10,b2t8c101;
 # b4t16c400 needs more memory than 24 GB machines have to spare, so it is opt-in). Per case and round
@@ -13,6 +14,14 @@
 # end, user and system CPU seconds, threads, and the ratios ours/PyTorch. JSON and a markdown table
 # in target/benchmarks/train/. Defaults: threads = cores, 10 timed steps after 2 warm-up, 1 round.
 #
+# --variants: the Java side's ways of training, each run after PyTorch's default path in every round:
+# plain (full fine-tuning, the default), recompute (full fine-tuning with activation recomputation,
+# TRAIN.USE_CHECKPOINT) and prompts (bridge and prompt: only prompt tokens trained, N tokens to depth D
+# on both sides, --prompts, default 10:12 as the few-shot configs).
+#
+# BENCH_PYTORCH_VMEM_KB: an address-space limit (ulimit -v) for the PyTorch side, so that a case it cannot
+# fit (b4t16c400) ends in its MemoryError ("OOM") instead of the kernel's OOM killer taking the machine.
+#
 # Extra JVM options for the Java side: BENCH_JAVA_OPTS (they come last, so they override the defaults).
 # Testing only: --arch tiny (or vit-b32) runs both sides on a small model, e.g. to check the scripts.
 set -euo pipefail
@@ -20,6 +29,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 threads="$(nproc)"; steps=10; warmup=2; rounds=1; cases="b1t8c10,b2t8c101"; build=1; arch=vit-b16
+variants="plain"; prompts="10:12"
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads="$2"; shift 2;;
@@ -28,8 +38,10 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2;;
     --cases) cases="$2"; shift 2;;
     --arch) arch="$2"; shift 2;;
+    --variants) variants="$2"; shift 2;;
+    --prompts) prompts="$2"; shift 2;;
     --skip-build) build=0; shift;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -77,6 +89,10 @@ run_side() {
 }
 
 IFS=, read -r -a case_list <<< "$cases"
+IFS=, read -r -a variant_list <<< "$variants"
+for v in "${variant_list[@]}"; do
+  case "$v" in plain|recompute|prompts) ;; *) echo "bad variant '$v': plain, recompute or prompts" >&2; exit 2;; esac
+done
 for c in "${case_list[@]}"; do
   if ! [[ "$c" =~ ^b([0-9]+)t([0-9]+)c([0-9]+)$ ]]; then
     echo "bad case '$c': expected bBtTcC, e.g. b2t8c101" >&2; exit 2
@@ -88,11 +104,19 @@ for c in "${case_list[@]}"; do
   args=(--batch "$b" --frames "$t" --classes "$n" --steps "$steps" --warmup "$warmup" --arch "$arch")
   for ((r = 1; r <= rounds; r++)); do
     echo "[$c round $r] PyTorch, $threads thread(s) ..." >&2
-    run_side "$out/pytorch-$c-r$r.json" "$python" "$here/pytorch_train_bench.py" --threads "$threads" \
+    run_side "$out/pytorch-$c-r$r.json" bash -c 'if [ -n "${BENCH_PYTORCH_VMEM_KB:-}" ]; then ulimit -v "$BENCH_PYTORCH_VMEM_KB"; fi; exec "$@"' _ \
+        "$python" "$here/pytorch_train_bench.py" --threads "$threads" \
         --tokens "$tokens" "${args[@]}"
-    echo "[$c round $r] SameDiff, $threads thread(s) ..." >&2
-    run_side "$out/samediff-$c-r$r.json" "${bench[@]}" --labels "$here" "${args[@]}"
+    for v in "${variant_list[@]}"; do
+      echo "[$c round $r] SameDiff ($v), $threads thread(s) ..." >&2
+      case "$v" in
+        plain) run_side "$out/samediff-$c-r$r.json" "${bench[@]}" --labels "$here" "${args[@]}";;
+        recompute) run_side "$out/samediff-recompute-$c-r$r.json" "${bench[@]}" --labels "$here" "${args[@]}" --recompute;;
+        prompts) run_side "$out/samediff-prompts-$c-r$r.json" "${bench[@]}" --labels "$here" "${args[@]}" --prompts "$prompts";;
+      esac
+    done
   done
 done
 
-"$python" "$here/summarize.py" --dir "$out" --rounds "$rounds" --threads "$threads" --arch "$arch" "${case_list[@]}"
+"$python" "$here/summarize.py" --dir "$out" --rounds "$rounds" --threads "$threads" --arch "$arch" \
+    --variants "$variants" "${case_list[@]}"

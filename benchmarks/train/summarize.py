@@ -6,7 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-SIDES = (("pytorch", "PyTorch"), ("samediff", "ours"))
+# file prefix and label of each side; the Java side's variants as run.sh --variants names them
+VARIANTS = {"plain": ("samediff", "ours"), "recompute": ("samediff-recompute", "ours, recompute"),
+            "prompts": ("samediff-prompts", "ours, prompts")}
 # (heading, JSON key or function, format); ratios are ours / PyTorch for every numeric column
 COLUMNS = (
     ("s/step", "seconds_per_step", "{:.2f}"),
@@ -53,8 +55,10 @@ def main():
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--threads", type=int)
     ap.add_argument("--arch", default="vit-b16")
+    ap.add_argument("--variants", default="plain")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
+    sides = [("pytorch", "PyTorch")] + [VARIANTS[v] for v in args.variants.split(",")]
     out = Path(args.dir)
 
     rows, md = [], []
@@ -64,8 +68,8 @@ def main():
     meta = {}
     for case in args.cases:
         for r in range(1, args.rounds + 1):
-            data = {side: load(out / f"{side}-{case}-r{r}.json") for side, _ in SIDES}
-            p, j = data["pytorch"], data["samediff"]
+            data = {side: load(out / f"{side}-{case}-r{r}.json") for side, _ in sides}
+            p, j = data["pytorch"], data[sides[1][0]]
             for k, v in (("torch", p.get("torch_version")), ("nd4j", j.get("nd4j_native_flavour")),
                          ("torch_threads", p.get("torch_threads")), ("omp_threads", j.get("omp_threads"))):
                 if v is not None:
@@ -74,29 +78,33 @@ def main():
             warmup = next((d["warmup"] for d in (p, j) if "warmup" in d), "?")
             print(f"\n[{case} round {r}] {args.arch}, {args.threads} thread(s), median of {steps} steps after "
                   f"{warmup} warm-up; PyTorch text over 77 positions, ours over {j.get('text_positions', '?')}")
-            print(f"{'side':8} " + " ".join(f"{h:>13}" for h in heads))
-            for side, label in SIDES:
+            print(f"{'side':16} " + " ".join(f"{h:>13}" for h in heads))
+            for side, label in sides:
                 d = data[side]
                 if d.get("status") != "ok":
-                    line = f"{label:8} {d.get('status', 'missing'):>13}"
+                    line = f"{label:16} {d.get('status', 'missing'):>13}"
                     mdline = f"| {case} | {r} | {label} | {d.get('status', 'missing')} |" + " |" * (len(heads) - 1)
                 else:
                     cells = [cell(value(d, key), fmt) for _, key, fmt in COLUMNS]
-                    line = f"{label:8} " + " ".join(f"{c:>13}" for c in cells)
+                    line = f"{label:16} " + " ".join(f"{c:>13}" for c in cells)
                     mdline = f"| {case} | {r} | {label} | " + " | ".join(cells) + " |"
                 print(line)
                 md.append(mdline)
             ratios = {}
-            if p.get("status") == "ok" and j.get("status") == "ok":
+            for side, label in sides[1:]:
+                j = data[side]
+                if p.get("status") != "ok" or j.get("status") != "ok":
+                    continue
                 cells = []
                 for head, key, _ in COLUMNS:
                     a, b = value(j, key), value(p, key)
                     ratio = a / b if a is not None and b else None
-                    ratios[head] = ratio
+                    ratios.setdefault(side, {})[head] = ratio
                     cells.append(cell(ratio, "{:.2f}"))
-                print(f"{'ratio':8} " + " ".join(f"{c:>13}" for c in cells))
-                md.append(f"| {case} | {r} | **ours/PyTorch** | " + " | ".join(f"**{c}**" for c in cells) + " |")
-            rows.append(dict(case=case, round=r, pytorch=p, samediff=j, ratios_ours_over_pytorch=ratios))
+                print(f"{'ratio ' + side[9:] if side != 'samediff' else 'ratio':16} "
+                      + " ".join(f"{c:>13}" for c in cells))
+                md.append(f"| {case} | {r} | **{label}/PyTorch** | " + " | ".join(f"**{c}**" for c in cells) + " |")
+            rows.append(dict(case=case, round=r, **data, ratios_over_pytorch=ratios))
     print("\ns/step = median wall time of the timed steps (each step in the JSON); ratio = ours / PyTorch "
           "(goal <= 1.0 for s/step and memory; frames/s: >= 1.0)")
 
