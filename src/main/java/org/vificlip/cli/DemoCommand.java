@@ -4,6 +4,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.vificlip.demo.BridgeAndPrompt;
 import org.vificlip.demo.DemoRun;
 import org.vificlip.demo.PromptLearningStage;
 import org.vificlip.synth.SynthOptions;
@@ -13,15 +14,16 @@ import java.nio.file.Path;
 /**
  * {@code vificlip demo [--out DIR] [--seed S]}: ViFi-CLIP end to end in a few minutes with nothing to
  * download ({@link DemoRun}): a synthetic dataset, the bundled small CLIP, zero-shot accuracy, fine-tuning on
- * the base classes, base and novel accuracy after, a results table and an HTML report with plots.
+ * the base classes, base and novel accuracy after, bridge and prompt (prompts learnt on a 4-shot base list over
+ * the frozen fine-tuned model), a results table and an HTML report with plots.
  */
 public final class DemoCommand implements Command {
-    /**
-     * The bridge-and-prompt stage the demo runs after fine-tuning. HOOK: replace with the prompt-learning
-     * implementation of {@link PromptLearningStage} once it is merged.
-     */
-    static PromptLearningStage promptStage() {
-        return PromptLearningStage.NOT_AVAILABLE;
+    /** Prompt-learning epochs of the bridge-and-prompt stage by default (about 20 s on 2 cores). */
+    static final int DEFAULT_PROMPT_EPOCHS = 10;
+
+    /** The bridge-and-prompt stage the demo runs after fine-tuning: prompts learnt on the frozen fine-tuned model. */
+    static PromptLearningStage promptStage(int epochs) {
+        return new BridgeAndPrompt(epochs);
     }
 
     @Override
@@ -31,7 +33,7 @@ public final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "ViFi-CLIP in miniature: synthetic videos, small CLIP, zero-shot, fine-tuning, base/novel accuracy, HTML report";
+        return "ViFi-CLIP in miniature: synthetic videos, small CLIP, zero-shot, fine-tuning, bridge and prompt, base/novel accuracy, HTML report";
     }
 
     @Override
@@ -48,6 +50,9 @@ public final class DemoCommand implements Command {
         o.addOption(Option.builder().longOpt("videos-per-class").hasArg().argName("N")
                 .desc("videos per class, 2/3 training (default 9)").build());
         o.addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("fine-tuning epochs (default 20)").build());
+        o.addOption(Option.builder().longOpt("prompt-epochs").hasArg().argName("N")
+                .desc("epochs of prompt learning on the 4-shot base list, bridge and prompt (default "
+                        + DEFAULT_PROMPT_EPOCHS + ")").build());
         o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
                 .desc("video decoding threads (default: the number of cores)").build());
         return o;
@@ -72,7 +77,7 @@ public final class DemoCommand implements Command {
                 ModelOptions.positiveInt(cmd, "epochs", 20),
                 weights,
                 ModelOptions.positiveInt(cmd, "threads", Runtime.getRuntime().availableProcessors()),
-                promptStage());
+                promptStage(ModelOptions.positiveInt(cmd, "prompt-epochs", DEFAULT_PROMPT_EPOCHS)));
         DemoRun.Outcome outcome;
         try {
             outcome = DemoRun.run(options);
