@@ -33,6 +33,8 @@ final class DemoReport {
             new String[]{"train/metrics.csv", "per-step loss, learning rate, speed; per-evaluation accuracy"},
             new String[]{"train/log.txt", "the training log"},
             new String[]{"train/config.yaml", "the ViFi-CLIP config the fine-tuning ran"},
+            new String[]{"prompt/log.txt", "the prompt-learning log (bridge and prompt)"},
+            new String[]{"prompt/config.yaml", "the ViFi-CLIP config (PROMPT_MODEL) the prompt learning ran"},
             new String[]{"data/README.txt", "what the synthetic dataset holds"},
             new String[]{"data/labels.csv", "class names"},
             new String[]{"data/base_train.txt", "training list (base classes)"});
@@ -78,6 +80,9 @@ final class DemoReport {
         }
         h.append("<h2>Files</h2>\n<ul>\n");
         for (String[] f : FILES) {
+            if (!Files.exists(out.resolve(f[0]))) {
+                continue; // the prompt stage's files when this build has none
+            }
             h.append("<li><a href=\"").append(f[0]).append("\">").append(f[0]).append("</a>: ")
                     .append(ResultsTable.escape(f[1])).append("</li>\n");
         }

@@ -52,7 +52,7 @@ public final class DemoRun {
      * @param epochs         fine-tuning epochs
      * @param weights        the CLIP to start from
      * @param threads        video decoding threads
-     * @param promptStage    the bridge-and-prompt hook ({@link PromptLearningStage#NOT_AVAILABLE} until wired in)
+     * @param promptStage    the bridge-and-prompt stage ({@link BridgeAndPrompt}, or {@link PromptLearningStage#NOT_AVAILABLE})
      */
     public record Options(Path out, long seed, int classes, int videosPerClass, int epochs, Path weights, int threads,
                           PromptLearningStage promptStage) {

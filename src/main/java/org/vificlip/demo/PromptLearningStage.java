@@ -9,9 +9,9 @@ import java.util.Optional;
 /**
  * HOOK for the demo's bridge-and-prompt stage (ViFi-CLIP's "bridge and prompt": the fine-tuned model frozen,
  * vision and language prompts learnt on a few-shot split). The demo calls {@link #run} after fine-tuning and
- * puts the row it returns into the results table; {@link #NOT_AVAILABLE} (the default until prompt learning
- * is wired in) returns nothing and the table says so. To wire it in: implement this interface with the
- * prompt-learning trainer and pass it to {@link DemoRun.Options#promptStage()} in {@code DemoCommand}.
+ * puts the row it returns into the results table; {@link #NOT_AVAILABLE} (a build without prompt learning)
+ * returns nothing and the table says so. The demo runs {@link BridgeAndPrompt}; another stage
+ * implements this interface and is passed to {@link DemoRun.Options#promptStage()} in {@code DemoCommand}.
  */
 public interface PromptLearningStage {
     /**

@@ -57,7 +57,7 @@ class DemoCommandTest {
             linked.add(m.group(1));
         }
         for (String required : new String[]{"train/loss.png", "train/accuracy.png", "confusion_base.png",
-                "confusion_novel.png", "frames.png", "metrics.json"}) {
+                "confusion_novel.png", "frames.png", "metrics.json", "prompt/log.txt"}) {
             assertTrue(linked.contains(required), "the page links " + required + ": " + linked);
         }
         for (String link : linked) {
