@@ -17,7 +17,7 @@
 # --variants: the Java side's ways of training, each run after PyTorch's default path in every round:
 # plain (full fine-tuning, the default), recompute (full fine-tuning with activation recomputation,
 # TRAIN.USE_CHECKPOINT) and prompts (bridge and prompt: only prompt tokens trained, N tokens to depth D
-# on both sides, --prompts, default 10:12 as the few-shot configs).
+# on both sides, --prompts, default 10:12 as the few-shot configs) and prompts-recompute (both).
 #
 # BENCH_PYTORCH_VMEM_KB: an address-space limit (ulimit -v) for the PyTorch side, so that a case it cannot
 # fit (b4t16c400) ends in its MemoryError ("OOM") instead of the kernel's OOM killer taking the machine.
@@ -91,7 +91,8 @@ run_side() {
 IFS=, read -r -a case_list <<< "$cases"
 IFS=, read -r -a variant_list <<< "$variants"
 for v in "${variant_list[@]}"; do
-  case "$v" in plain|recompute|prompts) ;; *) echo "bad variant '$v': plain, recompute or prompts" >&2; exit 2;; esac
+  case "$v" in plain|recompute|prompts|prompts-recompute) ;;
+    *) echo "bad variant '$v': plain, recompute, prompts or prompts-recompute" >&2; exit 2;; esac
 done
 for c in "${case_list[@]}"; do
   if ! [[ "$c" =~ ^b([0-9]+)t([0-9]+)c([0-9]+)$ ]]; then
@@ -113,6 +114,8 @@ for c in "${case_list[@]}"; do
         plain) run_side "$out/samediff-$c-r$r.json" "${bench[@]}" --labels "$here" "${args[@]}";;
         recompute) run_side "$out/samediff-recompute-$c-r$r.json" "${bench[@]}" --labels "$here" "${args[@]}" --recompute;;
         prompts) run_side "$out/samediff-prompts-$c-r$r.json" "${bench[@]}" --labels "$here" "${args[@]}" --prompts "$prompts";;
+        prompts-recompute) run_side "$out/samediff-prompts-recompute-$c-r$r.json" "${bench[@]}" --labels "$here" "${args[@]}" \
+            --prompts "$prompts" --recompute;;
       esac
     done
   done

@@ -8,7 +8,8 @@ from pathlib import Path
 
 # file prefix and label of each side; the Java side's variants as run.sh --variants names them
 VARIANTS = {"plain": ("samediff", "ours"), "recompute": ("samediff-recompute", "ours, recompute"),
-            "prompts": ("samediff-prompts", "ours, prompts")}
+            "prompts": ("samediff-prompts", "ours, prompts"),
+            "prompts-recompute": ("samediff-prompts-recompute", "ours, prompts+rec")}
 # (heading, JSON key or function, format); ratios are ours / PyTorch for every numeric column
 COLUMNS = (
     ("s/step", "seconds_per_step", "{:.2f}"),

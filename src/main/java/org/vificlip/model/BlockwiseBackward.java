@@ -52,10 +52,15 @@ final class BlockwiseBackward {
         }
     }
 
-    BlockwiseBackward(ClipConfig config, ClipParameters params) {
-        this.vision = new Tower(visionEmbedding(config, params), blocks(config, params, false));
-        this.text = new Tower(textEmbedding(config, params), blocks(config, params, true));
-        this.head = head(config, params, vision.trains(), text.trains());
+    /** Feeds the text block segments the position selector (their deep prompts' slots depend on it). */
+    private final boolean textBlocksTakePositions;
+
+    /** @param prompts ViFi-CLIP's prompts of the model, or null */
+    BlockwiseBackward(ClipConfig config, ClipParameters params, PromptConfig prompts) {
+        this.vision = new Tower(visionEmbedding(config, params, prompts), blocks(config, params, prompts, false));
+        this.text = new Tower(textEmbedding(config, params, prompts), blocks(config, params, prompts, true));
+        this.head = head(config, params, prompts, vision.trains(), text.trains());
+        this.textBlocksTakePositions = prompts != null;
     }
 
     /**
@@ -66,7 +71,10 @@ final class BlockwiseBackward {
     ClipModel.Gradients gradients(INDArray frames, Map<String, INDArray> textInputs, INDArray targets) {
         List<INDArray> visionInputs = new ArrayList<>();
         INDArray visionStream = forward(vision, Map.of(ClipModel.FRAMES, frames), Map.of(), visionInputs);
-        Map<String, INDArray> mask = Map.of(ClipModel.CAUSAL_MASK, textInputs.get(ClipModel.CAUSAL_MASK));
+        Map<String, INDArray> mask = new HashMap<>(Map.of(ClipModel.CAUSAL_MASK, textInputs.get(ClipModel.CAUSAL_MASK)));
+        if (textBlocksTakePositions) {
+            mask.put(ClipModel.POSITIONS, textInputs.get(ClipModel.POSITIONS));
+        }
         List<INDArray> textStreamInputs = new ArrayList<>();
         INDArray textStream = forward(text, Map.of(ClipModel.TOKEN_EMBEDDINGS, textInputs.get(ClipModel.TOKEN_EMBEDDINGS),
                 ClipModel.POSITIONS, textInputs.get(ClipModel.POSITIONS)), mask, textStreamInputs);
@@ -140,60 +148,80 @@ final class BlockwiseBackward {
         }
     }
 
-    /** frames → the vision stream [N, L, W] after {@code ln_pre}. */
-    private static GraphSegment visionEmbedding(ClipConfig config, ClipParameters model) {
+    /** frames → the vision stream [N, L, W] after {@code ln_pre} (L counts the vision prompts, if any). */
+    private static GraphSegment visionEmbedding(ClipConfig config, ClipParameters model, PromptConfig prompts) {
         SameDiff sd = Graphs.create();
         ClipParameters params = model.shareInto(sd);
         int s = config.imageResolution();
         SDVariable frames = sd.placeHolder(ClipModel.FRAMES, DataType.FLOAT, -1, -1, 3, s, s);
-        SDVariable x = new VisionTransformer(params, config).embed(sd, sd.reshape(frames, -1, 3, s, s));
-        SDVariable stream = sd.reshape(x, -1, config.visionTokens(), config.visionWidth());
+        VisionTransformer tower = new VisionTransformer(params, config, prompts);
+        SDVariable x = tower.embed(sd, sd.reshape(frames, -1, 3, s, s));
+        SDVariable stream = sd.reshape(x, -1, tower.tokens(), config.visionWidth());
         return GraphSegment.vectorJacobian(sd, stream, 3);
     }
 
-    /** token embeddings → the text stream [C, L, W] (plus the positional embedding). */
-    private static GraphSegment textEmbedding(ClipConfig config, ClipParameters model) {
+    /** token embeddings → the text stream [C, L, W] (the context vectors in place, the positional embedding). */
+    private static GraphSegment textEmbedding(ClipConfig config, ClipParameters model, PromptConfig prompts) {
         SameDiff sd = Graphs.create();
         ClipParameters params = model.shareInto(sd);
         SDVariable tokens = sd.placeHolder(ClipModel.TOKEN_EMBEDDINGS, DataType.FLOAT, -1, -1, config.textWidth());
         SDVariable positions = sd.placeHolder(ClipModel.POSITIONS, DataType.FLOAT, -1, config.contextLength());
-        SDVariable stream = new TextTransformer(params, config).embed(sd, tokens, positions);
+        SDVariable stream = new TextTransformer(params, config, prompts).embed(sd, tokens, positions);
         return GraphSegment.vectorJacobian(sd, stream, 3);
     }
 
-    /** One residual block per segment: stream [N, L, W] → [N, L, W]; the text tower's are causal. */
-    private static List<GraphSegment> blocks(ClipConfig config, ClipParameters model, boolean textTower) {
+    /**
+     * One residual block per segment: stream [N, L, W] → [N, L, W]; the text tower's are causal. A block
+     * with deep prompts ({@code VPT_shallow}, blocks 1 to depth − 1) first puts its own prompt tokens in
+     * the prompt slots, as {@link DeepPrompts} does in the whole graph.
+     */
+    private static List<GraphSegment> blocks(ClipConfig config, ClipParameters model, PromptConfig prompts,
+                                             boolean textTower) {
         int width = textTower ? config.textWidth() : config.visionWidth();
         int layers = textTower ? config.textLayers() : config.visionLayers();
         int heads = textTower ? config.textHeads() : config.visionHeads();
         String prefix = textTower ? "transformer.resblocks." : "visual.transformer.resblocks.";
+        int promptDepth = prompts == null ? 0 : textTower ? prompts.depthText() : prompts.depthVision();
         List<GraphSegment> blocks = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
             SameDiff sd = Graphs.create();
             ClipParameters params = model.shareInto(sd);
             SDVariable stream = sd.placeHolder(STREAM, DataType.FLOAT, -1, -1, width);
             SDVariable mask = textTower ? sd.placeHolder(ClipModel.CAUSAL_MASK, DataType.FLOAT, -1, -1) : null;
+            SDVariable x = stream;
+            if (prompts != null && textTower) {
+                SDVariable positions = sd.placeHolder(ClipModel.POSITIONS, DataType.FLOAT, -1, config.contextLength());
+                if (i >= 1 && i < promptDepth) {
+                    PromptSlots slots = new TextTransformer(params, config, prompts).contextSlots(sd, positions);
+                    x = slots.overwrite(sd, x, params.get(PromptConfig.deepTextKey(i)));
+                }
+            } else if (prompts != null && prompts.hasVision() && i >= 1 && i < promptDepth) {
+                int tokens = config.visionTokens() + prompts.nCtxVision();
+                x = PromptSlots.last(sd, tokens, prompts.nCtxVision()).overwrite(sd, x, params.get(PromptConfig.deepVisionKey(i)));
+            }
             SequenceShape sequence = SequenceShape.of(sd, stream);
             ResidualAttentionBlock block = new ResidualAttentionBlock(params, prefix + i + ".", width, heads, sequence, mask);
-            SDVariable out = sd.reshape(block.forward(sd, sd.reshape(stream, -1, width)), sequence.sequences(width));
+            SDVariable out = sd.reshape(block.forward(sd, sd.reshape(x, -1, width)), sequence.sequences(width));
             blocks.add(GraphSegment.vectorJacobian(sd, out, 3, STREAM));
         }
         return blocks;
     }
 
     /** Both streams → features → logits and loss, as {@link ClipModel}'s graph. */
-    private static GraphSegment head(ClipConfig config, ClipParameters model, boolean visionTrains, boolean textTrains) {
+    private static GraphSegment head(ClipConfig config, ClipParameters model, PromptConfig prompts, boolean visionTrains,
+                                     boolean textTrains) {
         SameDiff sd = Graphs.create();
         ClipParameters params = model.shareInto(sd);
-        SDVariable visionStream = sd.placeHolder(VISION_STREAM, DataType.FLOAT, -1, config.visionTokens(), config.visionWidth());
+        VisionTransformer vision = new VisionTransformer(params, config, prompts);
+        SDVariable visionStream = sd.placeHolder(VISION_STREAM, DataType.FLOAT, -1, vision.tokens(), config.visionWidth());
         SDVariable textStream = sd.placeHolder(TEXT_STREAM, DataType.FLOAT, -1, -1, config.textWidth());
         SDVariable endToken = sd.placeHolder(ClipModel.END_TOKEN, DataType.FLOAT, -1, -1);
         SDVariable targets = sd.placeHolder(ClipModel.TARGETS, DataType.FLOAT, -1, -1);
         SDVariable batchAndTime = sd.placeHolder(BATCH_AND_TIME, DataType.LONG, 2);
         VifiClipHead head = new VifiClipHead(params, config);
-        SDVariable frameFeatures = new VisionTransformer(params, config).pool(sd, visionStream);
+        SDVariable frameFeatures = vision.pool(sd, visionStream);
         SDVariable videoFeatures = head.poolOverTime(sd, batchAndTime, frameFeatures);
-        SDVariable textFeatures = new TextTransformer(params, config).pool(sd, textStream, endToken);
+        SDVariable textFeatures = new TextTransformer(params, config, prompts).pool(sd, textStream, endToken);
         SDVariable logits = head.logits(sd, videoFeatures, textFeatures).rename(ClipModel.LOGITS);
         SDVariable loss = head.crossEntropy(sd, logits, targets).rename(ClipModel.LOSS);
         List<String> streams = new ArrayList<>();

@@ -267,10 +267,6 @@ public final class ClipModel {
      * more work.
      */
     public synchronized void recomputeActivations(boolean on) {
-        if (on && prompts != null) {
-            // the block segments do not hold the prompts (yet): they would give the gradients of another model
-            throw new IllegalStateException("activation recomputation is not built for prompt learning");
-        }
         this.recompute = on;
     }
 
@@ -290,7 +286,7 @@ public final class ClipModel {
 
     private synchronized BlockwiseBackward blockwise() {
         if (blockwise == null) {
-            blockwise = new BlockwiseBackward(config, parameters);
+            blockwise = new BlockwiseBackward(config, parameters, prompts);
         }
         return blockwise;
     }

@@ -58,24 +58,34 @@ final class TextTransformer {
         int width = config.textWidth();
         SequenceShape sequence = SequenceShape.of(sd, tokenEmbeddings);
         Transformer transformer = transformer(sequence, causalMask);
-        SDVariable x = tokenEmbeddings;
         if (prompts != null) {
-            // VLPromptLearner: start token, the context vectors, then the rest of "X X .. X {class}."
-            PromptSlots slots = PromptSlots.afterStartToken(sd, positions, config.contextLength(), prompts.nCtxText());
-            x = slots.overwrite(sd, x, params.get(PromptConfig.TEXT_CONTEXT));
+            PromptSlots slots = contextSlots(sd, positions);
             Map<Integer, SDVariable> deep = new HashMap<>();
             for (int i = 1; i < Math.min(prompts.depthText(), config.textLayers()); i++) {
                 deep.put(i, params.get(PromptConfig.deepTextKey(i)));
             }
             transformer.withPrompts(new DeepPrompts(slots, sequence, width, deep));
         }
-        x = transformer.forward(sd, sd.reshape(embed(sd, x, positions), -1, width));
+        SDVariable x = transformer.forward(sd, sd.reshape(embed(sd, tokenEmbeddings, positions), -1, width));
         return pool(sd, sd.reshape(x, sequence.sequences(width)), endToken);
     }
 
-    /** Token embeddings plus the positional embedding: [N, L, W]. */
+    /**
+     * Token embeddings, with the context vectors in their places if the model learns prompts, plus the
+     * positional embedding: [N, L, W].
+     */
     SDVariable embed(SameDiff sd, SDVariable tokenEmbeddings, SDVariable positions) {
-        return tokenEmbeddings.add(sd.mmul(positions, positionalEmbedding));
+        SDVariable x = tokenEmbeddings;
+        if (prompts != null) {
+            // VLPromptLearner: start token, the context vectors, then the rest of "X X .. X {class}."
+            x = contextSlots(sd, positions).overwrite(sd, x, params.get(PromptConfig.TEXT_CONTEXT));
+        }
+        return x.add(sd.mmul(positions, positionalEmbedding));
+    }
+
+    /** Where the context vectors sit: positions 1..N_CTX_TEXT of sequences selected by {@code positions}. */
+    PromptSlots contextSlots(SameDiff sd, SDVariable positions) {
+        return PromptSlots.afterStartToken(sd, positions, config.contextLength(), prompts.nCtxText());
     }
 
     /** The causal residual blocks for sequences of this shape. */

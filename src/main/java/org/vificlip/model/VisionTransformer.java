@@ -64,6 +64,11 @@ final class VisionTransformer {
         return transformer;
     }
 
+    /** Tokens per image in the residual stream: class token, patches, and the prompt tokens if any. */
+    int tokens() {
+        return tokens;
+    }
+
     /** @param images [N, 3, S, S] → image features [N, embed] (before normalisation) */
     SDVariable forward(SameDiff sd, SDVariable images) {
         SDVariable x = transformer(sd).forward(sd, embed(sd, images));

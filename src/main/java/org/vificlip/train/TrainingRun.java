@@ -86,10 +86,8 @@ public final class TrainingRun {
         ViFiClipConfig.Train train = config.train();
         if (model.prompts().isEmpty()) {
             model.trainOnly(tower(config)); // with prompt learning ViFi-CLIP trains the prompts whatever USE says
-            model.recomputeActivations(train.useCheckpoint()); // ViFi-CLIP's key for torch.utils.checkpoint
-        } else if (train.useCheckpoint()) {
-            System.err.println("TRAIN.USE_CHECKPOINT: activation recomputation is not built for prompt learning; training without it");
         }
+        model.recomputeActivations(train.useCheckpoint()); // ViFi-CLIP's key for torch.utils.checkpoint
         for (String key : model.trainableParameters()) {
             parameters.put(key, model.parameter(key));
         }
