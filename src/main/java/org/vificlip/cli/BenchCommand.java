@@ -52,6 +52,8 @@ public final class BenchCommand implements Command {
     @Override
     public Options options() {
         Options o = BundledClip.addProject(ModelOptions.addWeights(new Options()));
+        o.addOption(Option.builder().longOpt("weights").hasArg().argName("W")   // replaces addWeights' "(required)"
+                .desc("CLIP weights, as for the model commands (default: the bundled small CLIP)").build());
         o.addOption(Option.builder().longOpt("batch").hasArg().argName("B").desc("videos per step (default 4)").build());
         o.addOption(Option.builder().longOpt("num-frames").hasArg().argName("T").desc("frames per video (default 8)").build());
         o.addOption(Option.builder().longOpt("classes").hasArg().argName("C").desc("class prompts per training step (default 101 with --weights, else 10)").build());

@@ -25,7 +25,8 @@ public final class DownloadCommand implements Command {
 
     @Override
     public String summary() {
-        return "fetch OpenAI's CLIP weights (ViT-B/16, ...) into the cache, resumable, SHA-256 checked";
+        return "ARCH...: fetch OpenAI's CLIP weights (ViT-B/16, ...) into the cache, resumable, SHA-256 checked;"
+                + " no ARCH lists the architectures and what is cached";
     }
 
     @Override
