@@ -20,11 +20,11 @@ import org.vificlip.model.ClipModel;
 import org.vificlip.train.AdamW;
 import org.vificlip.train.ClassPrompts;
 import org.vificlip.train.CosineLrSchedule;
+import org.vificlip.train.EpochLoop;
 import org.vificlip.train.MemoryReclaimer;
 import org.vificlip.train.MetricsLog;
 import org.vificlip.train.MixupCutmix;
 import org.vificlip.train.TrainingCheckpoint;
-import org.vificlip.train.TrainingPlots;
 import org.vificlip.train.TrainingRun;
 
 import java.io.IOException;
@@ -154,42 +154,27 @@ public final class DistributedTraining {
 
             log.log(traffic(Math.min(setup.partitions(), train.batchSize())), true);
 
-            EvalResult last = null;
-            for (int epoch = startEpoch; epoch < train.epochs(); epoch++) {
-                if (setup.averageEvery() > 0) {
-                    trainOneEpochAveraging(epoch, trainVideos, batchesPerEpoch, schedule, log);
-                } else {
-                    trainOneEpoch(epoch, trainVideos, batchesPerEpoch, schedule, log);
-                }
-                boolean lastEpoch = epoch == train.epochs() - 1;
-                if (epoch % config.saveFreq() == 0 || lastEpoch) {
-                    last = evaluate(valVideos, config.test().numClip(), config.test().numCrop());
-                    log.evaluation(epoch, (long) (epoch + 1) * batchesPerEpoch - 1, last.top1(), last.top5());
-                    boolean best = last.top1() > maxAccuracy;
-                    maxAccuracy = Math.max(maxAccuracy, last.top1());
-                    log.log(String.format(Locale.ROOT, "epoch %d: %s; max top-1 %.2f%%", epoch, last.summary(), maxAccuracy), true);
-                    TrainingCheckpoint.RunState progress = new TrainingCheckpoint.RunState(epoch, maxAccuracy, lr, updates, config.seed());
-                    Path file = outputDir.resolve("ckpt_epoch_" + epoch + ".pth");
-                    TrainingCheckpoint.save(file, model, allParameters, optimizer, schedule, progress, config.asNestedMap());
-                    log.log("saved " + file, false);
-                    if (best) {
-                        Path bestFile = outputDir.resolve("best.pth");
-                        TrainingCheckpoint.save(bestFile, model, allParameters, optimizer, schedule, progress, config.asNestedMap());
-                        log.log("saved " + bestFile + " (new best top-1)", false);
+            return EpochLoop.run(new EpochLoop.Run() {
+                @Override
+                public void trainOneEpoch(int epoch) throws IOException {
+                    if (setup.averageEvery() > 0) {
+                        trainOneEpochAveraging(epoch, trainVideos, batchesPerEpoch, schedule, log);
+                    } else {
+                        DistributedTraining.this.trainOneEpoch(epoch, trainVideos, batchesPerEpoch, schedule, log);
                     }
                 }
-                TrainingPlots.write(outputDir, MetricsLog.read(log.csv()));
-            }
-            EvalResult multiView = null;
-            if (config.test().multiViewInference()) {
-                multiView = evaluate(valVideos, 4, 3);
-                log.log("multi-view: " + multiView.summary(), true);
-                multiView.writeJson(outputDir.resolve("eval_multiview.json"), Map.of());
-            }
-            if (last != null) {
-                last.writeJson(outputDir.resolve("eval_last.json"), Map.of());
-            }
-            return new TrainingRun.Outcome(train.epochs(), maxAccuracy, last, multiView);
+
+                @Override
+                public EvalResult evaluate(int clips, int crops) throws IOException {
+                    return DistributedTraining.this.evaluate(valVideos, clips, crops);
+                }
+
+                @Override
+                public void saveCheckpoint(Path file, int epoch, double maxAccuracy) throws IOException {
+                    TrainingCheckpoint.save(file, model, allParameters, optimizer, schedule,
+                            new TrainingCheckpoint.RunState(epoch, maxAccuracy, lr, updates, config.seed()), config.asNestedMap());
+                }
+            }, config, startEpoch, maxAccuracy, batchesPerEpoch, log, outputDir);
         }
     }
 
