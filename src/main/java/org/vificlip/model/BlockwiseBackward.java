@@ -71,13 +71,14 @@ final class BlockwiseBackward {
     ClipModel.Gradients gradients(INDArray frames, Map<String, INDArray> textInputs, INDArray targets) {
         List<INDArray> visionInputs = new ArrayList<>();
         INDArray visionStream = forward(vision, Map.of(ClipModel.FRAMES, frames), Map.of(), visionInputs);
-        Map<String, INDArray> mask = new HashMap<>(Map.of(ClipModel.CAUSAL_MASK, textInputs.get(ClipModel.CAUSAL_MASK)));
+        Map<String, INDArray> textEmbeddingInputs = Map.of(ClipModel.TOKEN_EMBEDDINGS, textInputs.get(ClipModel.TOKEN_EMBEDDINGS),
+                ClipModel.POSITIONS, textInputs.get(ClipModel.POSITIONS));
+        Map<String, INDArray> textBlockInputs = new HashMap<>(Map.of(ClipModel.CAUSAL_MASK, textInputs.get(ClipModel.CAUSAL_MASK)));
         if (textBlocksTakePositions) {
-            mask.put(ClipModel.POSITIONS, textInputs.get(ClipModel.POSITIONS));
+            textBlockInputs.put(ClipModel.POSITIONS, textInputs.get(ClipModel.POSITIONS));
         }
         List<INDArray> textStreamInputs = new ArrayList<>();
-        INDArray textStream = forward(text, Map.of(ClipModel.TOKEN_EMBEDDINGS, textInputs.get(ClipModel.TOKEN_EMBEDDINGS),
-                ClipModel.POSITIONS, textInputs.get(ClipModel.POSITIONS)), mask, textStreamInputs);
+        INDArray textStream = forward(text, textEmbeddingInputs, textBlockInputs, textStreamInputs);
 
         Map<String, INDArray> headInputs = new HashMap<>();
         headInputs.put(VISION_STREAM, visionStream);
@@ -91,14 +92,15 @@ final class BlockwiseBackward {
         release(textStream);
 
         backward(vision, grads.remove(VISION_STREAM), visionInputs, Map.of(ClipModel.FRAMES, frames), Map.of(), grads);
-        backward(text, grads.remove(TEXT_STREAM), textStreamInputs, Map.of(
-                ClipModel.TOKEN_EMBEDDINGS, textInputs.get(ClipModel.TOKEN_EMBEDDINGS),
-                ClipModel.POSITIONS, textInputs.get(ClipModel.POSITIONS)), mask, grads);
+        backward(text, grads.remove(TEXT_STREAM), textStreamInputs, textEmbeddingInputs, textBlockInputs, grads);
         return new ClipModel.Gradients(top.getOutputs().get(ClipModel.LOSS).getDouble(0),
                 top.getOutputs().get(ClipModel.LOGITS), grads);
     }
 
-    /** Runs the tower forward, keeping each block's input in {@code blockInputs}; returns the last output. */
+    /**
+     * Runs the tower forward, keeping each block's input in {@code kept}; returns the last output.
+     * {@code blockInputs} are the placeholders every block takes besides the stream.
+     */
     private static INDArray forward(Tower tower, Map<String, INDArray> embeddingInputs, Map<String, INDArray> blockInputs,
                                     List<INDArray> kept) {
         INDArray x = tower.embedding().forward(embeddingInputs);
