@@ -20,7 +20,7 @@ import org.vificlip.model.RandomWeights;
 import org.vificlip.text.ClipTokenizer;
 import org.vificlip.text.PromptTemplate;
 import org.vificlip.train.AdamW;
-import org.vificlip.train.MemoryReclaimer;
+import org.vificlip.MemoryReclaimer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -19,7 +19,7 @@ import org.vificlip.model.Nd4jSetup;
 import org.vificlip.text.ClipTokenizer;
 import org.vificlip.text.PromptTemplate;
 import org.vificlip.train.AdamW;
-import org.vificlip.train.MemoryReclaimer;
+import org.vificlip.MemoryReclaimer;
 
 import java.io.IOException;
 import java.nio.file.Files;

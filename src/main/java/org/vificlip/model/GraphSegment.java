@@ -5,6 +5,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.vificlip.MemoryReclaimer;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -26,8 +27,8 @@ final class GraphSegment {
     /** The placeholder of the upstream gradient, shaped as the output. */
     static final String UPSTREAM = "upstream";
     private static final String VJP = "vjp";
-    private static final long COLLECTION_INTERVAL_NANOS = Long.getLong("vificlip.gcIntervalMs", 500) * 1_000_000L;
-    private static long lastCollection = System.nanoTime();
+    /** Shared by all segments: one step runs a few dozen of them. */
+    private static final MemoryReclaimer RECLAIMER = new MemoryReclaimer(Long.getLong("vificlip.gcIntervalMs", 500));
     /** SameDiff's name for the backward graph ({@code SameDiff.GRAD_FN_KEY}). */
     static final String GRADIENT_FUNCTION = "grad";
 
@@ -118,19 +119,15 @@ final class GraphSegment {
     }
 
     /**
-     * Gives the memory of the segments run so far back, at most once per {@link #COLLECTION_INTERVAL_NANOS}.
-     * ND4J frees an array's native memory when the garbage collector finds it unreachable, and a step is
-     * a few dozen segment runs whose activations, once dropped, are only a little heap: the collector
-     * would let several steps' worth pile up (ViT-B/16, B=1, T=8: 12.2 GB peak instead of 3.0 GB with a
-     * collection after every segment). Closing the arrays the session still lists was tried first: it
-     * reached only 8.7 GB, as M2.1 holds more of a run's arrays than its sessions show.
+     * Gives the memory of the segments run so far back, with a collection at most every 500 ms. ND4J frees
+     * an array's native memory when the garbage collector finds it unreachable, and a step is a few dozen
+     * segment runs whose activations, once dropped, are only a little heap: the collector would let several
+     * steps' worth pile up (ViT-B/16, B=1, T=8: 12.2 GB peak instead of 3.0 GB). Closing the arrays the
+     * session still lists was tried first: it reached only 8.7 GB, as M2.1 holds more of a run's arrays
+     * than its sessions show.
      */
-    static void reclaimNativeMemory() {
-        long now = System.nanoTime();
-        if (now - lastCollection >= COLLECTION_INTERVAL_NANOS) {
-            System.gc();
-            lastCollection = System.nanoTime();
-        }
+    private static void reclaimNativeMemory() {
+        RECLAIMER.afterStep();
     }
 
     /**

@@ -21,7 +21,7 @@ import org.vificlip.train.AdamW;
 import org.vificlip.train.ClassPrompts;
 import org.vificlip.train.CosineLrSchedule;
 import org.vificlip.train.EpochLoop;
-import org.vificlip.train.MemoryReclaimer;
+import org.vificlip.MemoryReclaimer;
 import org.vificlip.train.MetricsLog;
 import org.vificlip.train.MixupCutmix;
 import org.vificlip.train.TrainingCheckpoint;

@@ -6,6 +6,7 @@ import org.apache.commons.rng.simple.RandomSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.BadInputException;
+import org.vificlip.MemoryReclaimer;
 import org.vificlip.Progress;
 import org.vificlip.config.ViFiClipConfig;
 import org.vificlip.data.ClipSpec;

@@ -1,6 +1,7 @@
 package org.vificlip.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.vificlip.MemoryReclaimer;
 import org.vificlip.model.ClipModel;
 import org.vificlip.testing.ClipFixtures;
 

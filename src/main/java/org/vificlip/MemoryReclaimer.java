@@ -1,4 +1,4 @@
-package org.vificlip.train;
+package org.vificlip;
 
 /**
  * Gives native memory back between training steps. ND4J frees an array's off-heap buffer only when the
@@ -25,7 +25,7 @@ public final class MemoryReclaimer {
         return new MemoryReclaimer(1000);
     }
 
-    /** Call after each step, once its arrays are no longer used. */
+    /** Call after each step (or each piece of one), once its arrays are no longer used. */
     public void afterStep() {
         long now = System.nanoTime();
         if (now - last >= intervalNanos) {
