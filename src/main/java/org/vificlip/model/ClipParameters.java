@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +29,6 @@ final class ClipParameters {
     private List<String> trainable;
     /** Every weight in the graph, trainable or frozen (prompt parameters last). */
     private final List<String> all;
-    private final Set<String> frozen = new HashSet<>();
     /** For a {@link #shareInto} view: the model's parameters, declared here on first use. */
     private ClipParameters source;
 
@@ -51,20 +48,11 @@ final class ClipParameters {
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, long[]> e : config.expectedShapes().entrySet()) {
             String key = e.getKey();
-            INDArray value = weights.get(key);
-            if (value == null) {
-                throw new BadInputException(weights.source(), "missing key '" + key + "'");
-            }
-            if (!Arrays.equals(value.shape(), e.getValue())) {
-                throw new BadInputException(weights.source(), "key '" + key + "' has shape "
-                        + Arrays.toString(value.shape()) + ", expected " + Arrays.toString(e.getValue()));
-            }
+            INDArray value = checked(weights, key, e.getValue());
             if (key.equals(TOKEN_EMBEDDING)) {
                 continue;
             }
-            INDArray array = value.dataType() == DataType.FLOAT ? value : value.castTo(DataType.FLOAT);
-            // c-order, own buffer: the graph updates it in place when training
-            sd.var(key, array.isView() || array.ordering() != 'c' ? array.dup('c') : array);
+            sd.var(key, ownFloat(value));
             names.add(key);
         }
         return new ClipParameters(sd, Collections.unmodifiableList(names));
@@ -79,20 +67,30 @@ final class ClipParameters {
     void declareMore(Map<String, long[]> shapes, StateDict weights) throws BadInputException {
         List<String> names = new ArrayList<>(trainable);
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            INDArray value = weights.get(e.getKey());
-            if (value == null) {
-                throw new BadInputException(weights.source(), "missing key '" + e.getKey() + "'");
-            }
-            if (!Arrays.equals(value.shape(), e.getValue())) {
-                throw new BadInputException(weights.source(), "key '" + e.getKey() + "' has shape "
-                        + Arrays.toString(value.shape()) + ", expected " + Arrays.toString(e.getValue()));
-            }
-            INDArray array = value.dataType() == DataType.FLOAT ? value : value.castTo(DataType.FLOAT);
-            sd.var(e.getKey(), array.isView() || array.ordering() != 'c' ? array.dup('c') : array);
+            sd.var(e.getKey(), ownFloat(checked(weights, e.getKey(), e.getValue())));
             names.add(e.getKey());
             all.add(e.getKey());
         }
         trainable = Collections.unmodifiableList(names);
+    }
+
+    /** @throws BadInputException naming the weights' source if {@code key} is missing or not of {@code shape} */
+    private static INDArray checked(StateDict weights, String key, long[] shape) throws BadInputException {
+        INDArray value = weights.get(key);
+        if (value == null) {
+            throw new BadInputException(weights.source(), "missing key '" + key + "'");
+        }
+        if (!Arrays.equals(value.shape(), shape)) {
+            throw new BadInputException(weights.source(), "key '" + key + "' has shape "
+                    + Arrays.toString(value.shape()) + ", expected " + Arrays.toString(shape));
+        }
+        return value;
+    }
+
+    /** float32, c-order, own buffer: the graph updates it in place when training. */
+    private static INDArray ownFloat(INDArray value) {
+        INDArray array = value.dataType() == DataType.FLOAT ? value : value.castTo(DataType.FLOAT);
+        return array.isView() || array.ordering() != 'c' ? array.dup('c') : array;
     }
 
     /** Every weight of the graph, frozen or not: what a checkpoint holds. */
@@ -107,7 +105,6 @@ final class ClipParameters {
      */
     ClipParameters shareInto(SameDiff target) {
         ClipParameters shared = new ClipParameters(target, trainable);
-        shared.frozen.addAll(frozen);
         shared.source = this;
         return shared;
     }
@@ -115,7 +112,7 @@ final class ClipParameters {
     SDVariable get(String key) {
         if (source != null && !sd.hasVariable(key)) {
             INDArray array = source.get(key).getArr();
-            return frozen.contains(key) ? sd.constant(key, array) : sd.var(key, array);
+            return trainable.contains(key) ? sd.var(key, array) : sd.constant(key, array);
         }
         SDVariable v = sd.getVariable(key);
         if (v == null) {
@@ -142,7 +139,6 @@ final class ClipParameters {
             variables.add(get(key));
         }
         sd.convertToConstants(variables);
-        frozen.addAll(keys);
         List<String> rest = new ArrayList<>(trainable);
         rest.removeAll(keys);
         trainable = Collections.unmodifiableList(rest);
