@@ -28,7 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The options and input handling the model commands share: weights, frames, labels and prompts. */
-final class ModelOptions {
+public final class ModelOptions {
     private ModelOptions() {
     }
 
@@ -150,7 +150,7 @@ final class ModelOptions {
     }
 
     /** An option holding a whole number of at least 1, or its default. */
-    static int positiveInt(CommandLine cmd, String option, int defaultValue) throws ParseException {
+    public static int positiveInt(CommandLine cmd, String option, int defaultValue) throws ParseException {
         String value = cmd.getOptionValue(option, Integer.toString(defaultValue));
         try {
             int n = Integer.parseInt(value);

@@ -51,6 +51,12 @@ public final class TrainCommand implements Command {
         ClipModel model = ConfigOptions.loadModel(cmd, config, true);
         TrainingRun.Outcome outcome = TrainingRun.run(new TrainingRun.Setup(config, model, dataset, output, resume,
                 ConfigOptions.threads(cmd)));
+        printOutcome(outcome, output);
+        return 0;
+    }
+
+    /** The run's summary on standard output (also for {@code vificlip spark train}). */
+    public static void printOutcome(TrainingRun.Outcome outcome, Path output) {
         System.out.printf("max top-1 %.2f%% after %d epochs; checkpoints, metrics.csv, log.txt and plots in %s%n",
                 outcome.maxAccuracy(), outcome.epochs(), output);
         if (outcome.lastEvaluation() != null) {
@@ -59,7 +65,6 @@ public final class TrainCommand implements Command {
         if (outcome.multiView() != null) {
             System.out.println("multi-view: " + outcome.multiView().summary());
         }
-        return 0;
     }
 
     /** --resume FILE, --resume auto or TRAIN.AUTO_RESUME (the newest checkpoint, if any), MODEL.RESUME. */

@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.vificlip.BadInputException;
 import org.vificlip.cli.ConfigOptions;
+import org.vificlip.cli.ModelOptions;
 import org.vificlip.cli.TrainCommand;
 import org.vificlip.config.ViFiClipConfig;
 import org.vificlip.data.ConfigDataset;
@@ -43,7 +44,7 @@ final class SparkJobs {
         SparkSession spark = builder.getOrCreate();
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            int partitions = cmd.hasOption("partitions") ? positive(cmd, "partitions") : sc.defaultParallelism();
+            int partitions = ModelOptions.positiveInt(cmd, "partitions", sc.defaultParallelism());
             int threads = ConfigOptions.threads(cmd);
             return switch (job) {
                 case "features" -> features(spark, cmd, config, dataset, source, partitions, threads);
@@ -114,34 +115,14 @@ final class SparkJobs {
             throw new BadInputException(config.source(), "OUTPUT is empty: give --output DIR");
         }
         Path resume = TrainCommand.resumeFile(cmd, config, output);
-        int averageEvery = cmd.hasOption("average-every") ? positive(cmd, "average-every") : 0;
+        int averageEvery = cmd.hasOption("average-every") ? ModelOptions.positiveInt(cmd, "average-every", 1) : 0;
         if (averageEvery > 0 && config.train().accumulationSteps() > 1) {
             throw new ParseException("--average-every takes TRAIN.ACCUMULATION_STEPS 1 (the config has "
                     + config.train().accumulationSteps() + "): each worker's local steps are whole updates");
         }
         TrainingRun.Outcome outcome = DistributedTraining.run(new DistributedTraining.Setup(sc, config, model, source, dataset,
                 output, resume, threads, partitions, averageEvery));
-        System.out.printf("max top-1 %.2f%% after %d epochs; checkpoints, metrics.csv, log.txt and plots in %s%n",
-                outcome.maxAccuracy(), outcome.epochs(), output);
-        if (outcome.lastEvaluation() != null) {
-            System.out.println("last evaluation: " + outcome.lastEvaluation().summary());
-        }
-        if (outcome.multiView() != null) {
-            System.out.println("multi-view: " + outcome.multiView().summary());
-        }
+        TrainCommand.printOutcome(outcome, output);
         return 0;
-    }
-
-    private static int positive(CommandLine cmd, String option) throws ParseException {
-        String value = cmd.getOptionValue(option);
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ParseException("--" + option + " must be a positive whole number, got '" + value + "'");
     }
 }
