@@ -18,29 +18,23 @@ public final class Progress {
 
     /** A bar over {@code total} items of {@code unit} (e.g. "videos"); close it when done. */
     public static ProgressBar bar(String task, long total, String unit) {
-        return new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(total)
-                .setUnit(" " + unit, 1)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(1000)
-                .showSpeed()
-                .setSpeedUnit(ChronoUnit.SECONDS)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err, 140))
-                .build();
+        return ascii(task, total).setUnit(" " + unit, 1).build();
     }
 
     /** A bar over a transfer of {@code totalBytes} (-1 if unknown), counted in MiB; close it when done. */
     public static ProgressBar bytes(String task, long totalBytes) {
+        return ascii(task, totalBytes).setUnit(" MiB", 1 << 20).build();
+    }
+
+    /** Our bars' look: ASCII on stderr, redrawn once a second, with the speed. */
+    private static ProgressBarBuilder ascii(String task, long total) {
         return new ProgressBarBuilder()
                 .setTaskName(task)
-                .setInitialMax(totalBytes)
-                .setUnit(" MiB", 1 << 20)
+                .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(1000)
                 .showSpeed()
                 .setSpeedUnit(ChronoUnit.SECONDS)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err, 140))
-                .build();
+                .setConsumer(new ConsoleProgressBarConsumer(System.err, 140));
     }
 }
