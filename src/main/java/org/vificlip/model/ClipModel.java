@@ -42,8 +42,6 @@ public final class ClipModel {
     public static final String LOGITS = "logits";
     public static final String LOSS = "loss";
 
-    private static final String GRADIENT_FUNCTION = GraphSegment.GRADIENT_FUNCTION;
-
     private final ClipConfig config;
     private final SameDiff sd;
     private final ClipParameters parameters;
@@ -182,7 +180,7 @@ public final class ClipModel {
      * is spent on them. Must come before the first gradient request (the backward graph is built once).
      */
     public synchronized void trainOnly(Tower tower) {
-        if (sd.getFunction(GRADIENT_FUNCTION) != null || blockwise != null) {
+        if (sd.getFunction(Graphs.GRADIENT_FUNCTION) != null || blockwise != null) {
             throw new IllegalStateException("freeze parameters before the first gradient is computed");
         }
         List<String> frozen = parameters.trainable().stream().filter(k -> !tower.trains(k)).toList();
@@ -278,7 +276,7 @@ public final class ClipModel {
         }
         Map<String, INDArray> inputs = placeholders(frames, tokens, targets);
         prepareGradients();
-        OutAndGrad result = sd.calculateGradientsAndOutputs(inputs, List.of(LOSS, LOGITS), parameters.trainable());
+        OutAndGrad result = Graphs.gradientsAndOutputs(sd, inputs, List.of(LOSS, LOGITS), parameters.trainable());
         GraphSegment.forgetSessions(sd);
         return new Gradients(result.getOutputs().get(LOSS).getDouble(0), result.getOutputs().get(LOGITS),
                 result.getGradients());
@@ -296,7 +294,7 @@ public final class ClipModel {
      * M2.1's line per differentiated op kept off standard output.
      */
     public synchronized void prepareGradients() {
-        if (sd.getFunction(GRADIENT_FUNCTION) == null) {
+        if (sd.getFunction(Graphs.GRADIENT_FUNCTION) == null) {
             GraphSegment.createGradFunctionQuietly(sd);
         }
     }

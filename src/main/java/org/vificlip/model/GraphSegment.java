@@ -29,8 +29,6 @@ final class GraphSegment {
     private static final String VJP = "vjp";
     /** Shared by all segments: one step runs a few dozen of them. */
     private static final MemoryReclaimer RECLAIMER = new MemoryReclaimer(Long.getLong("vificlip.gcIntervalMs", 500));
-    /** SameDiff's name for the backward graph ({@code SameDiff.GRAD_FN_KEY}). */
-    static final String GRADIENT_FUNCTION = "grad";
 
     private final SameDiff sd;
     private final String output;
@@ -105,13 +103,13 @@ final class GraphSegment {
             feed = new HashMap<>(inputs);
             feed.put(UPSTREAM, upstream);
         }
-        if (sd.getFunction(GRADIENT_FUNCTION) == null) {
+        if (sd.getFunction(Graphs.GRADIENT_FUNCTION) == null) {
             // built on first use: a frozen segment (no trainable parameter) is never differentiated,
             // and M2.1 refuses to build a backward graph for it
             createGradFunctionQuietly(sd, differentiableInputs.toArray(String[]::new));
         }
         try {
-            return sd.calculateGradientsAndOutputs(feed, outputs, gradientTargets);
+            return Graphs.gradientsAndOutputs(sd, feed, outputs, gradientTargets);
         } finally {
             forgetSessions(sd);
             reclaimNativeMemory();
@@ -152,7 +150,7 @@ final class GraphSegment {
      */
     static void forgetSessions(SameDiff sd) {
         sd.getSessions().clear();
-        SameDiff backward = sd.getFunction(GRADIENT_FUNCTION);
+        SameDiff backward = sd.getFunction(Graphs.GRADIENT_FUNCTION);
         if (backward != null) {
             backward.getSessions().clear();
         }
