@@ -3,6 +3,7 @@ package org.vificlip.model;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,6 +36,8 @@ final class BlockwiseBackward {
     private final Tower vision;
     private final Tower text;
     private final GraphSegment head;
+    /** Shared by all segments: the blocks of a tower ask for the same shapes ({@link Graphs#arrayCache}). */
+    private final SessionMemMgr arrays = Graphs.arrayCache();
 
     /** A tower cut into its embedding and its residual blocks. */
     private record Tower(GraphSegment embedding, List<GraphSegment> blocks) {
@@ -86,7 +89,7 @@ final class BlockwiseBackward {
         headInputs.put(ClipModel.END_TOKEN, textInputs.get(ClipModel.END_TOKEN));
         headInputs.put(ClipModel.TARGETS, targets);
         headInputs.put(BATCH_AND_TIME, Nd4j.createFromArray(frames.size(0), frames.size(1)));
-        OutAndGrad top = head.backward(headInputs, null, List.of(ClipModel.LOSS, ClipModel.LOGITS));
+        OutAndGrad top = head.backward(arrays, headInputs, null, List.of(ClipModel.LOSS, ClipModel.LOGITS));
         Map<String, INDArray> grads = new LinkedHashMap<>(top.getGradients());
         release(visionStream);
         release(textStream);
@@ -101,12 +104,12 @@ final class BlockwiseBackward {
      * Runs the tower forward, keeping each block's input in {@code kept}; returns the last output.
      * {@code blockInputs} are the placeholders every block takes besides the stream.
      */
-    private static INDArray forward(Tower tower, Map<String, INDArray> embeddingInputs, Map<String, INDArray> blockInputs,
+    private INDArray forward(Tower tower, Map<String, INDArray> embeddingInputs, Map<String, INDArray> blockInputs,
                                     List<INDArray> kept) {
-        INDArray x = tower.embedding().forward(embeddingInputs);
+        INDArray x = tower.embedding().forward(arrays, embeddingInputs);
         for (GraphSegment block : tower.blocks()) {
             kept.add(x);
-            x = block.forward(with(blockInputs, STREAM, x));
+            x = block.forward(arrays, with(blockInputs, STREAM, x));
         }
         return x;
     }
@@ -116,7 +119,7 @@ final class BlockwiseBackward {
      * did not need it) through the blocks and the embedding, down to the last segment with something
      * trainable, adding the parameters' gradients to {@code grads}. Frees the kept block inputs.
      */
-    private static void backward(Tower tower, INDArray upstream, List<INDArray> kept,
+    private void backward(Tower tower, INDArray upstream, List<INDArray> kept,
                                  Map<String, INDArray> embeddingInputs, Map<String, INDArray> blockInputs,
                                  Map<String, INDArray> grads) {
         INDArray g = upstream;
@@ -124,7 +127,7 @@ final class BlockwiseBackward {
             INDArray input = kept.get(i);
             if (g != null && tower.trainsUpTo(i)) {
                 Map<String, INDArray> out = new HashMap<>(
-                        tower.blocks().get(i).backward(with(blockInputs, STREAM, input), g, List.of()).getGradients());
+                        tower.blocks().get(i).backward(arrays, with(blockInputs, STREAM, input), g, List.of()).getGradients());
                 release(g);
                 g = out.remove(STREAM);
                 grads.putAll(out);
@@ -132,7 +135,7 @@ final class BlockwiseBackward {
             release(input);
         }
         if (g != null && tower.trainsUpTo(-1)) {
-            grads.putAll(tower.embedding().backward(embeddingInputs, g, List.of()).getGradients());
+            grads.putAll(tower.embedding().backward(arrays, embeddingInputs, g, List.of()).getGradients());
         }
         release(g);
     }

@@ -3,6 +3,7 @@ package org.vificlip.model;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -50,6 +51,8 @@ public final class ClipModel {
     /** Set by {@link #recomputeActivations}; the segments are built on the first gradient request. */
     private boolean recompute;
     private BlockwiseBackward blockwise;
+    /** Buffers the whole graph's gradient runs take and give back, step after step ({@link Graphs#arrayCache}). */
+    private final SessionMemMgr trainingArrays = Graphs.arrayCache();
 
     private ClipModel(ClipConfig config, SameDiff sd, ClipParameters parameters, TextInputs textInputs,
                       PromptConfig prompts) {
@@ -276,8 +279,7 @@ public final class ClipModel {
         }
         Map<String, INDArray> inputs = placeholders(frames, tokens, targets);
         prepareGradients();
-        OutAndGrad result = Graphs.gradientsAndOutputs(sd, inputs, List.of(LOSS, LOGITS), parameters.trainable());
-        GraphSegment.forgetSessions(sd);
+        OutAndGrad result = Graphs.gradientsAndOutputs(sd, trainingArrays, inputs, List.of(LOSS, LOGITS), parameters.trainable());
         return new Gradients(result.getOutputs().get(LOSS).getDouble(0), result.getOutputs().get(LOGITS),
                 result.getGradients());
     }
