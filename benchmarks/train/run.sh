@@ -58,7 +58,7 @@ mkdir -p "$out"
 # One thread count for both sides: torch.set_num_threads on the Python side; ND4J and its OpenMP
 # BLAS read OMP_NUM_THREADS when they start.
 export OMP_NUM_THREADS="$threads"
-# ViT-B/16 training holds up to ~20 GB off-heap (activations of the backward graph, gradients, AdamW
+# ViT-B/16 training held up to ~20 GB off-heap before the backward pass freed its arrays (activations, gradients, AdamW
 # moments); JavaCPP's limits must be above that or it throws OutOfMemoryError itself.
 java_opts=(-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=20G -Dorg.bytedeco.javacpp.maxphysicalbytes=22G
            -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-})

@@ -85,6 +85,7 @@ final class Graphs {
         }
         SameDiff backward = sd.getFunction(GRADIENT_FUNCTION);
         backward.setEnableCache(true);
+        backward.setListeners(sd.getListeners());   // as calculateGradientsAndOutputs does: sd's listeners see the step
         Map<String, INDArray> computed = output(backward, arrays, placeholders, wanted.toArray(String[]::new));
         Map<String, INDArray> outputArrays = new HashMap<>();
         outputs.forEach(name -> outputArrays.put(name, computed.get(name)));
