@@ -11,6 +11,7 @@ public final class SparkMain {
     }
 
     public static void main(String[] args) {
+        Main.applyNativeMemoryDefaults();
         String[] line = new String[args.length + 1];
         line[0] = "spark";
         System.arraycopy(args, 0, line, 1, args.length);
