@@ -1,4 +1,4 @@
-"""PyTorch's side of gemm_ceiling.sh: torch.mm on the shapes of GemmCeiling.java, best of 5 rounds."""
+"""PyTorch's side of run.sh --gemm-ceiling: torch.mm on the shapes of GemmCeiling.java, best of 5 rounds."""
 import sys
 import time
 

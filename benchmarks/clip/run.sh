@@ -2,13 +2,15 @@
 # CLIP encoders, SameDiff (vificlip) against PyTorch on this machine, in the same run.
 #
 #   benchmarks/clip/run.sh [--threads N] [--warmup W] [--runs R] [--cases vit-b16,vit-b32,text]
-#                          [--profile] [--skip-build]
+#                          [--profile] [--skip-build] [--gemm-ceiling]
 #
 # Builds target/vificlip.jar, then for each case runs the PyTorch script and the Java bench one after
 # the other (interleaved, so a change in the machine's load hits both sides alike), and prints
 # ms, GFLOP/s and the ratio Java time / PyTorch time (goal <= 1.0). JSON in target/benchmarks/clip/.
 # With --threads 1 it also prints the ratio of the calling thread's CPU times, which other processes
 # on a shared machine barely disturb. --profile prints SameDiff's per-op times (stderr of the Java run).
+# --gemm-ceiling instead prints the fastest single matrix products of each side on the encoders' shapes
+# (gemm_ceiling.py, org.vificlip.bench.GemmCeiling): the ceiling under the ratios.
 #
 # Extra JVM options for the Java side: BENCH_JAVA_OPTS, e.g. BENCH_JAVA_OPTS=-Dvificlip.blasThreads=1.
 # Needs Debian's python3-torch with OpenBLAS-OpenMP (see README.md next to this script).
@@ -16,7 +18,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-threads="$(nproc)"; warmup=2; runs=5; cases="vit-b16,vit-b32,text"; profile=""; build=1
+threads="$(nproc)"; warmup=2; runs=5; cases="vit-b16,vit-b32,text"; profile=""; build=1; ceiling=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads="$2"; shift 2;;
@@ -25,7 +27,8 @@ while [ $# -gt 0 ]; do
     --cases) cases="$2"; shift 2;;
     --profile) profile="--profile"; shift;;
     --skip-build) build=0; shift;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0;;
+    --gemm-ceiling) ceiling=1; shift;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -42,6 +45,11 @@ mkdir -p "$out"
 # One thread count for both sides: torch.set_num_threads on the Python side; ND4J and its OpenMP
 # BLAS read OMP_NUM_THREADS when they start.
 export OMP_NUM_THREADS="$threads"
+if [ "$ceiling" = 1 ]; then
+  "$python" "$here/gemm_ceiling.py" "$threads"
+  java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$root/target/vificlip.jar" org.vificlip.bench.GemmCeiling
+  exit 0
+fi
 java_opts=(-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=10G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G
            -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-})
 

@@ -8,7 +8,7 @@ import org.vificlip.model.Nd4jSetup;
 
 /**
  * The fastest single matrix products this machine gives ND4J, on the shapes of CLIP's image encoders
- * (ViT-B/16 and ViT-B/32 on 8 frames) and one large square, for {@code benchmarks/clip/gemm_ceiling.sh}:
+ * (ViT-B/16 and ViT-B/32 on 8 frames) and one large square, for {@code benchmarks/clip/run.sh --gemm-ceiling}:
  * the ceiling under any whole-model ratio. Each shape through libnd4j's {@code matmul} op (what SameDiff
  * runs; oneDNN in the default build), best of 5 rounds of 10 products after 3 warm-ups, in GFLOP/s
  * (multiply-add = 2). Threads: {@code OMP_NUM_THREADS}.
