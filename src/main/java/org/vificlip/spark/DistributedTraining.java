@@ -21,6 +21,7 @@ import org.vificlip.train.AdamW;
 import org.vificlip.train.ClassPrompts;
 import org.vificlip.train.CosineLrSchedule;
 import org.vificlip.train.EpochLoop;
+import org.vificlip.train.GradientAccumulation;
 import org.vificlip.MemoryReclaimer;
 import org.vificlip.train.MetricsLog;
 import org.vificlip.train.MixupCutmix;
@@ -82,7 +83,7 @@ public final class DistributedTraining {
     private final AdamW optimizer;
     private final String run = UUID.randomUUID().toString();
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
-    private final Map<String, INDArray> accumulated = new LinkedHashMap<>();
+    private final GradientAccumulation accumulation;
     private final MemoryReclaimer reclaimer = MemoryReclaimer.standard();
 
     private double lr;
@@ -100,6 +101,7 @@ public final class DistributedTraining {
         this.allParameters = List.copyOf(model.trainableParameters());
         this.prompts = ClassPrompts.tokens(config, dataset.classNames(), model.config());
         this.optimizer = AdamW.vifiClip(config.train().weightDecay());
+        this.accumulation = new GradientAccumulation(config.train().accumulationSteps());
     }
 
     public static TrainingRun.Outcome run(Setup setup) throws IOException {
@@ -182,10 +184,9 @@ public final class DistributedTraining {
                                MetricsLog log) throws IOException {
         ViFiClipConfig.Train train = config.train();
         int batchSize = train.batchSize();
-        int accumulation = train.accumulationSteps();
         List<VideoListEntry> order = VideoBatchLoader.epochOrder(videos, config.seed(), epoch);
         List<String> skipped = new ArrayList<>();
-        clearAccumulated();
+        accumulation.clear();
         try (ProgressBar bar = Progress.bar(String.format("epoch %d/%d", epoch + 1, train.epochs()), batchesPerEpoch, "batches")) {
             for (int idx = 0; idx < batchesPerEpoch; idx++) {
                 long start = System.nanoTime();
@@ -198,17 +199,9 @@ public final class DistributedTraining {
                     log.log("epoch " + epoch + " batch " + idx + ": no video could be loaded; step skipped", true);
                     continue;
                 }
-                boolean update = accumulation == 1 || (idx + 1) % accumulation == 0;
+                boolean update = accumulation.updatesAfter(idx);
                 Map<String, INDArray> gradient = meanGradient(sum);
-                if (accumulation == 1) {
-                    optimizer.step(parameters, gradient, lr);
-                } else {
-                    accumulate(gradient, 1.0 / accumulation);
-                    if (update) {
-                        optimizer.step(parameters, accumulated, lr);
-                        clearAccumulated();
-                    }
-                }
+                accumulation.add(idx, gradient, optimizer, parameters, lr);
                 gradient.values().forEach(INDArray::close);
                 reclaimer.afterStep();
                 if (update) {
@@ -387,19 +380,6 @@ public final class DistributedTraining {
                 + (plan.idx() + 1L) * 0x94D049BB133111EBL + (share + 1L) * 0xD6E8FEB86659FD93L;
         return mixup.apply(batch.data(), batch.batch(), batch.frames(), batch.size(), batch.size(), batch.labels(),
                 RandomSource.SPLIT_MIX_64.create(seed)).targets();
-    }
-
-    private void accumulate(Map<String, INDArray> gradients, double scale) {
-        for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
-            INDArray sum = accumulated.computeIfAbsent(e.getKey(), k -> Nd4j.zerosLike(e.getValue()));
-            sum.addi(e.getValue().mul(scale));
-        }
-    }
-
-    private void clearAccumulated() {
-        for (INDArray sum : accumulated.values()) {
-            sum.assign(0);
-        }
     }
 
     /** A distributed evaluation with the weights as they are now. */

@@ -4,7 +4,6 @@ import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.BadInputException;
 import org.vificlip.MemoryReclaimer;
 import org.vificlip.Progress;
@@ -58,7 +57,7 @@ public final class TrainingRun {
     private final MixupCutmix mixup;
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     /** Summed gradients of the micro-batches of one update (only with ACCUMULATION_STEPS > 1). */
-    private final Map<String, INDArray> accumulated = new LinkedHashMap<>();
+    private final GradientAccumulation accumulation;
     private final MemoryReclaimer reclaimer = MemoryReclaimer.standard();
 
     private double lr;
@@ -73,6 +72,7 @@ public final class TrainingRun {
         this.allParameters = List.copyOf(model.parameterKeys()); // checkpoints hold the frozen weights too
         this.prompts = ClassPrompts.tokens(config, dataset.classNames(), model.config());
         this.optimizer = AdamW.vifiClip(config.train().weightDecay());
+        this.accumulation = new GradientAccumulation(config.train().accumulationSteps());
         ViFiClipConfig.Aug aug = config.aug();
         this.mixup = aug.mixup() > 0
                 ? new MixupCutmix(dataset.classNames().size(), aug.labelSmooth(), aug.mixup(), aug.cutmix(), aug.mixupSwitchProb())
@@ -147,31 +147,22 @@ public final class TrainingRun {
                                CosineLrSchedule schedule, MetricsLog log) throws IOException {
         ViFiClipConfig.Train train = config.train();
         int numClasses = dataset.classNames().size();
-        int accumulation = train.accumulationSteps();
         ClipSpec spec = ClipSpec.train(config.data().numFrames(), config.data().inputSize());
         VideoBatchLoader.Options options = new VideoBatchLoader.Options(spec, train.batchSize(), loaderThreads, 2,
                 true, true, config.seed(), epoch, 600);
-        clearAccumulated(); // train_one_epoch starts with optimizer.zero_grad()
+        accumulation.clear();
         try (VideoBatchLoader loader = new VideoBatchLoader(videos, options);
              ProgressBar bar = Progress.bar(String.format("epoch %d/%d", epoch + 1, train.epochs()), batchesPerEpoch, "batches")) {
             for (int idx = 0; idx < batchesPerEpoch && loader.hasNext(); idx++) {
                 long start = System.nanoTime();
                 VideoBatch batch = loader.next();
-                boolean update = accumulation == 1 || (idx + 1) % accumulation == 0;
+                boolean update = accumulation.updatesAfter(idx);
                 double loss;
                 try (INDArray targets = targets(batch, numClasses, epoch, idx);
                      INDArray frames = batch.toINDArray();
                      ClipModel.Gradients g = model.gradients(frames, prompts, targets)) {
                     loss = g.loss();
-                    if (accumulation == 1) {
-                        optimizer.step(parameters, g.byParameter(), lr);
-                    } else {
-                        accumulate(g.byParameter(), 1.0 / accumulation); // the loss divided by ACCUMULATION_STEPS
-                        if (update) {
-                            optimizer.step(parameters, accumulated, lr);
-                            clearAccumulated();
-                        }
-                    }
+                    accumulation.add(idx, g.byParameter(), optimizer, parameters, lr);
                 }
                 reclaimer.afterStep();
                 if (update) {
@@ -209,19 +200,6 @@ public final class TrainingRun {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    private void accumulate(Map<String, INDArray> gradients, double scale) {
-        for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
-            INDArray sum = accumulated.computeIfAbsent(e.getKey(), k -> Nd4j.zerosLike(e.getValue()));
-            sum.addi(e.getValue().muli(scale));
-        }
-    }
-
-    private void clearAccumulated() {
-        for (INDArray sum : accumulated.values()) {
-            sum.assign(0);
-        }
     }
 
     private EvalResult evaluate(List<VideoListEntry> videos, int clips, int crops) throws IOException {
