@@ -10,6 +10,7 @@ import org.vificlip.data.VideoListEntry;
 import org.vificlip.data.VideoListFile;
 import org.vificlip.testing.ClipFixtures;
 import org.vificlip.testing.MainRunner;
+import org.vificlip.testing.SynthDatasets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +40,7 @@ class ListInputTest {
 
     @BeforeAll
     static void datasetWithOneCorruptVideo() throws Exception {
-        data = dir.resolve("synth");
-        assertEquals(0, Main.run(new String[]{"synth", "--out", data.toString(), "--classes", "3", "--videos-per-class", "6",
-                "--size", "48x48", "--frames", "8", "--seed", "3", "--input-size", "32", "--num-frames", "4"}));
+        data = SynthDatasets.small(dir.resolve("synth"), 3);
         weights = ClipFixtures.torchScript().toString();
         List<VideoListEntry> val = VideoListFile.read(data.resolve("val.txt"), data);
         Path corrupt = data.resolve("corrupt.mp4");

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vificlip.cli.Main;
 import org.vificlip.testing.ClipFixtures;
 import org.vificlip.testing.MainRunner;
+import org.vificlip.testing.SynthDatasets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,7 @@ class EvalCommandTest {
 
     @BeforeAll
     static void dataset() throws Exception {
-        data = dir.resolve("synth");
-        assertEquals(0, Main.run(new String[]{"synth", "--out", data.toString(), "--classes", "3", "--videos-per-class", "6",
-                "--size", "48x48", "--frames", "8", "--seed", "2", "--input-size", "32", "--num-frames", "4"}));
+        data = SynthDatasets.small(dir.resolve("synth"), 2);
         weights = ClipFixtures.torchScript().toString();
     }
 

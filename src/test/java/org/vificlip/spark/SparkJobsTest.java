@@ -12,10 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vificlip.checkpoint.TorchCheckpointReader;
-import org.vificlip.cli.Main;
 import org.vificlip.data.NpyFile;
 import org.vificlip.testing.ClipFixtures;
 import org.vificlip.testing.MainRunner;
+import org.vificlip.testing.SynthDatasets;
 import org.vificlip.train.MetricsLog;
 
 import java.io.FileDescriptor;
@@ -59,9 +59,7 @@ class SparkJobsTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        data = dir.resolve("synth");
-        assertEquals(0, Main.run(new String[]{"synth", "--out", data.toString(), "--classes", "3", "--videos-per-class", "6",
-                "--size", "48x48", "--frames", "8", "--seed", "5", "--input-size", "32", "--num-frames", "4"}));
+        data = SynthDatasets.small(dir.resolve("synth"), 5);
         weights = ClipFixtures.torchScript().toString();
         config = data.resolve("config.yaml").toString();
         List<String> val = Files.readAllLines(data.resolve("val.txt"));
