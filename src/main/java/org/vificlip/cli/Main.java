@@ -39,14 +39,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        applyNativeMemoryDefaults();   // before anything loads ND4J
+        NativeMemoryLimits.applyDefaults();   // before anything loads ND4J
         OptionalInt child = OpenMpRelaunch.ifNeeded(args); // the demo with passive OpenMP threads: see there
         System.exit(child.isPresent() ? child.getAsInt() : run(args));
-    }
-
-    /** JavaCPP's off-heap limits from the machine's memory unless set ({@link NativeMemoryLimits}); call first. */
-    public static void applyNativeMemoryDefaults() {
-        NativeMemoryLimits.applyDefaults();
     }
 
     /** Runs one command line and returns its exit code (tests call this instead of {@link #main}). */

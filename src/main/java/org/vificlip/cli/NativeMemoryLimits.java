@@ -14,14 +14,14 @@ import java.lang.management.ManagementFactory;
  * follows the machine's size too, as in {@code benchmarks/train}. JavaCPP reads the properties once, when
  * its {@code Pointer} class is first used: this must run before anything touches ND4J.
  */
-final class NativeMemoryLimits {
+public final class NativeMemoryLimits {
     static final String MAX_BYTES = "org.bytedeco.javacpp.maxbytes";
     static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxphysicalbytes";
 
     private NativeMemoryLimits() {
     }
 
-    static void applyDefaults() {
+    public static void applyDefaults() {
         long physical = physicalMemory();
         if (physical <= 0) {
             return;   // unknown: JavaCPP's defaults stay

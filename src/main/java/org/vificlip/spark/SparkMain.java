@@ -1,6 +1,7 @@
 package org.vificlip.spark;
 
 import org.vificlip.cli.Main;
+import org.vificlip.cli.NativeMemoryLimits;
 
 /**
  * The main class for {@code spark-submit}: {@code spark-submit --class org.vificlip.spark.SparkMain vificlip.jar
@@ -11,7 +12,7 @@ public final class SparkMain {
     }
 
     public static void main(String[] args) {
-        Main.applyNativeMemoryDefaults();
+        NativeMemoryLimits.applyDefaults();
         String[] line = new String[args.length + 1];
         line[0] = "spark";
         System.arraycopy(args, 0, line, 1, args.length);
