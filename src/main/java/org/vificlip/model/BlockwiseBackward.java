@@ -37,7 +37,7 @@ final class BlockwiseBackward {
     private final Tower text;
     private final GraphSegment head;
     /** Shared by all segments: the blocks of a tower ask for the same shapes ({@link Graphs#arrayCache}). */
-    private final SessionMemMgr arrays = Graphs.arrayCache();
+    private final SessionMemMgr arrays = new BufferPool();
 
     /** A tower cut into its embedding and its residual blocks. */
     private record Tower(GraphSegment embedding, List<GraphSegment> blocks) {

@@ -52,7 +52,7 @@ public final class ClipModel {
     private boolean recompute;
     private BlockwiseBackward blockwise;
     /** Buffers the whole graph's gradient runs take and give back, step after step ({@link Graphs#arrayCache}). */
-    private final SessionMemMgr trainingArrays = Graphs.arrayCache();
+    private final SessionMemMgr trainingArrays = new BufferPool();
 
     private ClipModel(ClipConfig config, SameDiff sd, ClipParameters parameters, TextInputs textInputs,
                       PromptConfig prompts) {
@@ -297,7 +297,7 @@ public final class ClipModel {
      */
     public synchronized void prepareGradients() {
         if (sd.getFunction(Graphs.GRADIENT_FUNCTION) == null) {
-            GraphSegment.createGradFunctionQuietly(sd);
+            BackwardGraph.build(sd);
         }
     }
 

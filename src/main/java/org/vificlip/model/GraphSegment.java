@@ -8,8 +8,6 @@ import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.vificlip.MemoryReclaimer;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -81,7 +79,7 @@ final class GraphSegment {
         return parameters;
     }
 
-    /** The output only; nothing of the run is kept. {@code arrays}: see {@link Graphs#arrayCache}. */
+    /** The output only; nothing of the run is kept. {@code arrays}: see {@link BufferPool}. */
     INDArray forward(SessionMemMgr arrays, Map<String, INDArray> inputs) {
         try {
             return Graphs.output(sd, arrays, inputs, output).get(output);
@@ -106,7 +104,7 @@ final class GraphSegment {
         if (sd.getFunction(Graphs.GRADIENT_FUNCTION) == null) {
             // built on first use: a frozen segment (no trainable parameter) is never differentiated,
             // and M2.1 refuses to build a backward graph for it
-            createGradFunctionQuietly(sd, differentiableInputs.toArray(String[]::new));
+            BackwardGraph.build(sd, differentiableInputs.toArray(String[]::new));
         }
         try {
             return Graphs.gradientsAndOutputs(sd, arrays, feed, outputs, gradientTargets);
@@ -118,25 +116,11 @@ final class GraphSegment {
     /**
      * Gives the memory of the segments run so far back, with a collection at most every 500 ms. ND4J frees
      * an array's native memory when the garbage collector finds it unreachable, and a step is a few dozen
-     * segment runs whose leftover arrays (those that do not go back to the {@link Graphs#arrayCache}) are
+     * segment runs whose leftover arrays (those that do not go back to the {@link BufferPool}) are
      * only a little heap: the collector would let several steps' worth pile up. ViT-B/16, B=1, T=8: 5.8 GB
      * peak without these collections, 2.9 GB with them, 3.2 GB with one every 2 s (and no faster).
      */
     private static void reclaimNativeMemory() {
         RECLAIMER.afterStep();
-    }
-
-    /**
-     * Builds {@code sd}'s backward graph, with gradients also for the named placeholders. M2.1 prints a
-     * line per differentiated op to standard output while doing so; that is silenced here.
-     */
-    static void createGradFunctionQuietly(SameDiff sd, String... placeholdersNeedingGradients) {
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            sd.createGradFunction(placeholdersNeedingGradients);
-        } finally {
-            System.setOut(stdout);
-        }
     }
 }

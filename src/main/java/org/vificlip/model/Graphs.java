@@ -6,7 +6,6 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
-import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -34,19 +33,6 @@ final class Graphs {
         SameDiff sd = SameDiff.create();
         sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
         return sd;
-    }
-
-    /**
-     * Where training runs take their arrays from: M2.1's cache of released arrays by shape
-     * ({@code ArrayCacheMemoryMgr}, up to a quarter of JavaCPP's {@code maxbytes}). One cache serves every
-     * run of a model's training graphs, from one thread at a time: a step asks for the same shapes as the
-     * step before, and the twelve blocks of a tower for the same shapes as each other, so after the first
-     * step nearly every array is a buffer already resident. With a cache per run, each step's buffers were
-     * freed and allocated again, and what glibc kept of them piled up (B=2, T=8, 101 prompts: 9.6, 11.6,
-     * 12.2 GB over three steps); with no cache, glibc's fragmentation made it worse still.
-     */
-    static SessionMemMgr arrayCache() {
-        return new ArrayCacheMemoryMgr();
     }
 
     /** {@code sd.output}, taking its arrays from {@code arrays} and keeping no session afterwards. */
