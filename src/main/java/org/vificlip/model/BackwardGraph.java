@@ -1,43 +1,64 @@
 package org.vificlip.model;
 
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
-import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds a graph's backward graph ({@link Graphs#GRADIENT_FUNCTION}) and trims what it keeps alive.
  * <p>
- * M2.1 differentiates {@code z = x + y} into {@code add_bp(x, y, dz)} (and {@code x - y} into
- * {@code sub_bp}), and reads {@code x} there only for its shape: the gradient of a sum is {@code dz},
- * summed over the axes {@code x} was broadcast along. Yet taking {@code x} as an input keeps it allocated
- * from the forward pass until that backward op has run. In the model the first operand of every addition
- * and subtraction is a full-size activation (a matmul's output before its bias, a LayerNorm's
- * {@code normed × gain}, the residual stream, the attention scores before the mask) that nothing else
- * needs in the backward pass, so the backward graph held ViT-B/16's largest activations for nothing.
+ * M2.1's session keeps an activation from the forward pass until the last op that reads it has run. Several
+ * of M2.1's gradient ops read an activation they need only for its shape, or could do without:
+ * <ul>
+ *   <li>{@code add_bp(x, y, dz)} and {@code sub_bp} take both operands, though the gradient of a sum is
+ *   {@code dz}, summed over the axes an operand was broadcast along;</li>
+ *   <li>{@code reduce_mean_bp(x, dm)} takes {@code x} only for its shape;</li>
+ *   <li>{@code softmax_bp(x, ds)} takes the softmax's input and computes the softmax again, though the
+ *   gradient needs only its output {@code s}, which the next matmul's gradient keeps anyway.</li>
+ * </ul>
+ * In ViT-B/16 these held the matmul outputs before their biases, the LayerNorms' {@code normed × gain}, the
+ * residual stream and the attention scores: at B=1, T=8, 10 prompts the step's live arrays peaked at 2.55 GB
+ * with them. {@link #build} rewires each such op to an array of the same shape that is alive anyway (its
+ * upstream gradient), and replaces {@code softmax_bp} by {@code s·ds − s·sum(s·ds)}. The gradients are
+ * the same; the gradient parity tests against PyTorch check every graph the model builds.
  * <p>
- * {@link #build} therefore rewires each such op's first operand to {@code dz}, which has the first
- * operand's shape whenever that operand is not broadcast: the op computes the same gradients and the
- * activation goes back to the session's memory manager once the forward ops that read it have run.
- * This rests on the model's rule that the first operand of an {@code add} or {@code sub} is never the
- * broadcast one ({@code x.add(bias)}, never {@code bias.add(x)}); the gradient parity tests against
- * PyTorch check every graph the model builds.
+ * This rests on a rule the model keeps: the first operand of an {@code add} or {@code sub} is never the
+ * broadcast one ({@code x.add(bias)}, never {@code bias.add(x)}). Where the second has the result's shape
+ * too (the residual connections), the sum is built by {@link #sumOfSameShape}, which says so in its name.
+ * ({@code mergeAdd} would say it by its type, but M2.1's {@code mergeadd}/{@code mergeadd_bp} made a ViT-B/16
+ * step nearly twice as slow.)
  */
 final class BackwardGraph {
+    /** Ends the name of a sum's second operand that has the sum's shape. */
+    private static final String SAME_SHAPE_OPERAND = "/same_shape_operand";
+
     private BackwardGraph() {
     }
 
+    /** {@code x + y} for two activations of the same shape: the backward graph then keeps neither. */
+    static SDVariable sumOfSameShape(SDVariable x, SDVariable y) {
+        return x.add(y.rename(y.name() + SAME_SHAPE_OPERAND));
+    }
+
     /**
-     * Builds {@code sd}'s backward graph, with gradients also for the named placeholders, and rewires the
-     * sums' gradients as the class comment explains. M2.1 prints a line per differentiated op to standard
-     * output while building; that is silenced here.
+     * Builds {@code sd}'s backward graph, with gradients also for the named placeholders, and trims it as
+     * the class comment explains. M2.1 prints a line per differentiated op to standard output while
+     * building; that is silenced here.
      */
     static void build(SameDiff sd, String... placeholdersNeedingGradients) {
         PrintStream stdout = System.out;
@@ -47,31 +68,125 @@ final class BackwardGraph {
         } finally {
             System.setOut(stdout);
         }
-        releaseFirstOperandsOfSums(sd.getFunction(Graphs.GRADIENT_FUNCTION));
+        trim(sd.getFunction(Graphs.GRADIENT_FUNCTION));
     }
 
-    /** @return how many {@code add_bp}/{@code sub_bp} ops now read their upstream gradient in place of their first operand */
-    static int releaseFirstOperandsOfSums(SameDiff backward) {
+    /** @return how many gradient ops were rewired or replaced */
+    static int trim(SameDiff backward) {
+        Map<String, String> sameShapeGradients = new HashMap<>();
+        int changed = releaseSumOperands(backward, sameShapeGradients);
+        changed += releaseMeanInputs(backward, sameShapeGradients);
+        changed += softmaxGradientsFromOutputs(backward);
+        return changed;
+    }
+
+    /**
+     * Rewires {@code add_bp}/{@code sub_bp} to read their upstream gradient instead of their first operand,
+     * and of their second if {@link #sumOfSameShape} named it so.
+     *
+     * @param sameShapeGradients filled with each released operand → the gradient of its shape that replaced it
+     */
+    private static int releaseSumOperands(SameDiff backward, Map<String, String> sameShapeGradients) {
         int rewired = 0;
-        for (SameDiffOp op : backward.getOps().values()) {
+        for (SameDiffOp op : List.copyOf(backward.getOps().values())) {
             DifferentialFunction function = op.getOp();
             if (!(function instanceof AddBpOp || function instanceof SubBpOp)) {
                 continue;
             }
             List<String> inputs = op.getInputsToOp();              // [x, y, dz]
-            String operand = inputs.get(0);
             String upstream = inputs.get(2);
-            if (backward.getVariable(operand).getVariableType() != VariableType.ARRAY) {
-                continue;   // a parameter or input is held anyway
+            for (int i = 0; i < 2; i++) {
+                String operand = inputs.get(i);
+                boolean sameShape = i == 0 || operand.endsWith(SAME_SHAPE_OPERAND);
+                if (sameShape && isActivation(backward, operand) && !operand.equals(upstream)) {
+                    sameShapeGradients.put(operand, upstream);
+                    rewire(backward, op, i, upstream);
+                    rewired++;
+                }
             }
-            List<String> rewiredInputs = new ArrayList<>(inputs);
-            rewiredInputs.set(0, upstream);
-            op.setInputsToOp(rewiredInputs);
-            if (!rewiredInputs.contains(operand)) {
-                backward.getVariables().get(operand).getInputsForOp().remove(op.getName());
-            }
-            rewired++;
         }
         return rewired;
+    }
+
+    /** Rewires {@code reduce_mean_bp(x, dm)} to a gradient of {@code x}'s shape found by {@link #releaseSumOperands}. */
+    private static int releaseMeanInputs(SameDiff backward, Map<String, String> sameShapeGradients) {
+        int rewired = 0;
+        for (SameDiffOp op : List.copyOf(backward.getOps().values())) {
+            if (op.getOp() instanceof MeanBp) {
+                String sameShape = sameShapeGradients.get(op.getInputsToOp().get(0));
+                if (sameShape != null) {
+                    rewire(backward, op, 0, sameShape);
+                    rewired++;
+                }
+            }
+        }
+        return rewired;
+    }
+
+    /** Replaces each {@code softmax_bp(x, ds)} by {@code s·ds − s·sum(s·ds)}, s the forward softmax's output. */
+    private static int softmaxGradientsFromOutputs(SameDiff backward) {
+        int replaced = 0;
+        for (SameDiffOp op : List.copyOf(backward.getOps().values())) {
+            if (!(op.getOp() instanceof SoftmaxBp softmaxBp)) {
+                continue;
+            }
+            String input = op.getInputsToOp().get(0);
+            SameDiffOp softmax = backward.getVariables().get(input).getInputsForOp().stream()
+                    .map(name -> backward.getOps().get(name))
+                    .filter(consumer -> consumer.getOp() instanceof SoftMax)
+                    .findFirst().orElse(null);
+            if (softmax == null) {
+                continue;
+            }
+            int axis = softmaxBp.getIArgument(0).intValue();
+            SDVariable s = backward.getVariable(softmax.getOutputsOfOp().get(0));
+            SDVariable ds = backward.getVariable(op.getInputsToOp().get(1));
+            SDVariable weighted = s.mul(ds);
+            SDVariable gradient = weighted.sub(s.mul(weighted.sum(true, axis)));
+            replaceOutput(backward, op, gradient.name());
+            replaced++;
+        }
+        return replaced;
+    }
+
+    private static boolean isActivation(SameDiff graph, String variable) {
+        return graph.getVariable(variable).getVariableType() == VariableType.ARRAY;
+    }
+
+    /** Makes {@code op} read {@code replacement} as its input {@code index}. */
+    private static void rewire(SameDiff graph, SameDiffOp op, int index, String replacement) {
+        List<String> inputs = new ArrayList<>(op.getInputsToOp());
+        String old = inputs.set(index, replacement);
+        op.setInputsToOp(inputs);
+        if (!inputs.contains(old)) {
+            graph.getVariables().get(old).getInputsForOp().remove(op.getName());
+        }
+        Variable replaced = graph.getVariables().get(replacement);
+        if (replaced.getInputsForOp() == null) {
+            replaced.setInputsForOp(new ArrayList<>());   // a variable nothing reads yet has no list
+        }
+        if (!replaced.getInputsForOp().contains(op.getName())) {
+            replaced.getInputsForOp().add(op.getName());
+        }
+    }
+
+    /** Points every reader of {@code op}'s single output at {@code replacement}, then removes {@code op}. */
+    private static void replaceOutput(SameDiff graph, SameDiffOp op, String replacement) {
+        Variable output = graph.getVariables().get(op.getOutputsOfOp().get(0));
+        for (String reader : List.copyOf(output.getInputsForOp())) {
+            SameDiffOp readerOp = graph.getOps().get(reader);
+            List<String> inputs = readerOp.getInputsToOp();
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i).equals(output.getName())) {
+                    rewire(graph, readerOp, i, replacement);
+                    inputs = readerOp.getInputsToOp();
+                }
+            }
+        }
+        for (String input : op.getInputsToOp()) {
+            graph.getVariables().get(input).getInputsForOp().remove(op.getName());
+        }
+        graph.getOps().remove(op.getName());
+        graph.getVariables().remove(output.getName());
     }
 }

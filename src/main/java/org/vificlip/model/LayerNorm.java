@@ -13,17 +13,21 @@ final class LayerNorm {
 
     private final SDVariable weight;
     private final SDVariable bias;
+    private final long width;
 
     /** @param prefix key prefix, e.g. {@code visual.ln_pre.}, of {@code weight} and {@code bias} */
     LayerNorm(ClipParameters params, String prefix) {
         this.weight = params.get(prefix + "weight");
         this.bias = params.get(prefix + "bias");
+        this.width = weight.getShape()[0];
     }
 
     /** @param x [rows, width] */
     SDVariable forward(SameDiff sd, SDVariable x) {
         SDVariable centred = x.sub(sd.mean(x, true, 1));
-        SDVariable variance = sd.mean(centred.mul(centred), true, 1);
+        // squaredNorm's gradient reads centred, which the division's keeps anyway; mean(centred·centred)
+        // would also keep the squares until the backward pass
+        SDVariable variance = sd.squaredNorm(centred, true, 1).div(width);
         SDVariable normed = centred.div(sd.math.sqrt(variance.add(EPS)));
         return normed.mul(weight).add(bias);
     }

@@ -23,7 +23,7 @@ final class ResidualAttentionBlock {
 
     /** @param x [N·L, W] */
     SDVariable forward(SameDiff sd, SDVariable x) {
-        x = x.add(attention.forward(sd, ln1.forward(sd, x)));
-        return x.add(proj.forward(sd, QuickGelu.forward(sd, fc.forward(sd, ln2.forward(sd, x)))));
+        x = BackwardGraph.sumOfSameShape(x, attention.forward(sd, ln1.forward(sd, x)));
+        return BackwardGraph.sumOfSameShape(x, proj.forward(sd, QuickGelu.forward(sd, fc.forward(sd, ln2.forward(sd, x)))));
     }
 }

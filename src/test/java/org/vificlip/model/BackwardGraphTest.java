@@ -4,41 +4,64 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 import org.vificlip.testing.ClipFixtures;
+
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The backward graph's sums no longer keep their first operand alive. That they still compute the same
- * gradients is {@link ClipModelGradientTest}'s and {@code AdamWParityTest}'s job, against PyTorch.
+ * After {@link BackwardGraph#trim}, no gradient op reads a forward activation it needs only for its shape,
+ * and no {@code softmax_bp} keeps the attention scores. That the trimmed graph computes the same gradients
+ * is {@link ClipModelGradientTest}'s and {@code AdamWParityTest}'s job, against PyTorch.
  */
 class BackwardGraphTest {
     @Test
-    void noSumGradientReadsAnActivationOperand() throws Exception {
-        ClipModel asM21BuildsIt = ClipModel.build(ClipFixtures.baseWeights());
-        asM21BuildsIt.sameDiff().createGradFunction();
-        SameDiff m21 = asM21BuildsIt.sameDiff().getFunction(Graphs.GRADIENT_FUNCTION);
-        long held = sumGradientsReadingAnActivation(m21);
-        assertTrue(held > 0, "M2.1's backward graph reads activations in add_bp/sub_bp");
-
-        assertEquals(held, BackwardGraph.releaseFirstOperandsOfSums(m21));
-        assertEquals(0, sumGradientsReadingAnActivation(m21));
-
+    void gradientOpsNoLongerReadActivationsForTheirShape() throws Exception {
         ClipModel model = ClipModel.build(ClipFixtures.baseWeights());
-        model.prepareGradients();
-        assertEquals(0, sumGradientsReadingAnActivation(model.sameDiff().getFunction(Graphs.GRADIENT_FUNCTION)));
+        SameDiff forward = model.sameDiff();
+        forward.createGradFunction();                  // as M2.1 builds it
+        SameDiff backward = forward.getFunction(Graphs.GRADIENT_FUNCTION);
+        int blocks = model.config().visionLayers() + model.config().textLayers();
+        int layerNorms = 2 * blocks + 3;               // two per block, ln_pre, ln_post, ln_final
+        int residualSums = 2 * blocks;
+
+        long firstOperands = operandReads(forward, backward, 0);
+        long secondOperands = operandReads(forward, backward, 1);
+        long means = meanInputReads(forward, backward);
+        long softmaxes = count(backward, op -> op.getOp() instanceof SoftmaxBp);
+        assertTrue(firstOperands > 0 && secondOperands >= residualSums && means >= layerNorms && softmaxes > 0,
+                "M2.1's backward graph: " + firstOperands + " first and " + secondOperands + " second sum operands, "
+                        + means + " mean inputs, " + softmaxes + " softmax_bp");
+
+        assertEquals(firstOperands + residualSums + layerNorms + softmaxes, BackwardGraph.trim(backward));
+        assertEquals(0, operandReads(forward, backward, 0));
+        assertEquals(secondOperands - residualSums, operandReads(forward, backward, 1), "residual sums");
+        assertEquals(means - layerNorms, meanInputReads(forward, backward), "LayerNorm means");
+        assertEquals(0, count(backward, op -> op.getOp() instanceof SoftmaxBp));
     }
 
-    /** add_bp/sub_bp ops whose first operand is an activation (not a parameter, constant or input). */
-    private static long sumGradientsReadingAnActivation(SameDiff backward) {
-        return backward.getOps().values().stream()
-                .filter(op -> op.getOp() instanceof AddBpOp || op.getOp() instanceof SubBpOp)
-                .map(SameDiffOp::getInputsToOp)
-                .filter(inputs -> backward.getVariable(inputs.get(0)).getVariableType() == VariableType.ARRAY
-                        && !inputs.get(0).equals(inputs.get(2)))
-                .count();
+    /** add_bp/sub_bp ops whose operand {@code index} (0 or 1) is an activation of the forward pass. */
+    private static long operandReads(SameDiff forward, SameDiff backward, int index) {
+        return count(backward, op -> (op.getOp() instanceof AddBpOp || op.getOp() instanceof SubBpOp)
+                && isForwardActivation(forward, op.getInputsToOp().get(index)));
+    }
+
+    private static long meanInputReads(SameDiff forward, SameDiff backward) {
+        return count(backward, op -> op.getOp() instanceof MeanBp
+                && isForwardActivation(forward, op.getInputsToOp().get(0)));
+    }
+
+    private static boolean isForwardActivation(SameDiff forward, String name) {
+        return forward.hasVariable(name) && forward.getVariable(name).getVariableType() == VariableType.ARRAY;
+    }
+
+    private static long count(SameDiff graph, Predicate<SameDiffOp> which) {
+        return graph.getOps().values().stream().filter(which).count();
     }
 }
