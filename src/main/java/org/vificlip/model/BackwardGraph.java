@@ -1,6 +1,7 @@
 package org.vificlip.model;
 
 import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -10,11 +11,13 @@ import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +80,7 @@ final class BackwardGraph {
         int changed = releaseSumOperands(backward, sameShapeGradients);
         changed += releaseMeanInputs(backward, sameShapeGradients);
         changed += softmaxGradientsFromOutputs(backward);
+        changed += parameterGradientsAsSums(backward);
         return changed;
     }
 
@@ -143,10 +147,52 @@ final class BackwardGraph {
             SDVariable ds = backward.getVariable(op.getInputsToOp().get(1));
             SDVariable weighted = s.mul(ds);
             SDVariable gradient = weighted.sub(s.mul(weighted.sum(true, axis)));
-            replaceOutput(backward, op, gradient.name());
+            replaceOutputs(backward, op, List.of(gradient), List.of(true));
             replaced++;
         }
         return replaced;
+    }
+
+    /**
+     * Replaces {@code add_bp(x, w, dz)} and {@code mul_bp(x, w, dz)} for a parameter {@code w} (a bias, a
+     * LayerNorm gain) broadcast over the leading axes of {@code x}: {@code dx} is {@code dz} or
+     * {@code dz·w}, and {@code dw} the column sums of {@code dz} or {@code dz·x} seen as [rows, w's size].
+     * M2.1's kernels reduce a broadcast gradient slowly: ViT-B/16, B=1, T=8, 10 prompts spent 0.53 s a step
+     * in the LayerNorms' 25 {@code mul_bp} ops ([1576, 768], 21 ms each) and 0.33 s in {@code add_bp}.
+     * A parameter with a dimension of size 1 might broadcast along it, and is left to M2.1's op.
+     */
+    private static int parameterGradientsAsSums(SameDiff backward) {
+        int replaced = 0;
+        for (SameDiffOp op : List.copyOf(backward.getOps().values())) {
+            boolean sum = op.getOp() instanceof AddBpOp;
+            if (!sum && !(op.getOp() instanceof MulBpOp)) {
+                continue;
+            }
+            List<String> inputs = op.getInputsToOp();              // [x (dz once released), w, dz]
+            SDVariable w = backward.getVariable(inputs.get(1));
+            long[] shape = w.getShape();
+            boolean parameter = w.getVariableType() == VariableType.VARIABLE || w.getVariableType() == VariableType.CONSTANT;
+            if (!parameter || shape == null || shape.length == 0 || Arrays.stream(shape).anyMatch(size -> size == 1)) {
+                continue;
+            }
+            SDVariable x = backward.getVariable(inputs.get(0));
+            SDVariable dz = backward.getVariable(inputs.get(2));
+            long size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            SDVariable dx = sum ? dz : dz.mul(w);
+            SDVariable dw = backward.reshape(columnSums(backward, backward.reshape(sum ? dz : dz.mul(x), -1, size)), shape);
+            replaceOutputs(backward, op, List.of(dx, dw), List.of(!sum, true));
+            replaced++;
+        }
+        return replaced;
+    }
+
+    /**
+     * {@code m}'s column sums, [n, 1], as {@code mᵀ·1}: M2.1 sums a [1576, 3072] array over its rows in 12 ms
+     * ({@code reduce_sum} along dimension 0; 1.7 ms along dimension 1), a matrix-vector product in 0.4 ms.
+     */
+    private static SDVariable columnSums(SameDiff graph, SDVariable m) {
+        SDVariable ones = graph.onesLike(m.get(SDIndex.all(), SDIndex.interval(0, 1)));   // [rows, 1]
+        return graph.mmul(m, ones, true, false, false);
     }
 
     private static boolean isActivation(SameDiff graph, String variable) {
@@ -170,16 +216,23 @@ final class BackwardGraph {
         }
     }
 
-    /** Points every reader of {@code op}'s single output at {@code replacement}, then removes {@code op}. */
-    private static void replaceOutput(SameDiff graph, SameDiffOp op, String replacement) {
-        Variable output = graph.getVariables().get(op.getOutputsOfOp().get(0));
-        for (String reader : List.copyOf(output.getInputsForOp())) {
-            SameDiffOp readerOp = graph.getOps().get(reader);
-            List<String> inputs = readerOp.getInputsToOp();
-            for (int i = 0; i < inputs.size(); i++) {
-                if (inputs.get(i).equals(output.getName())) {
-                    rewire(graph, readerOp, i, replacement);
-                    inputs = readerOp.getInputsToOp();
+    /**
+     * Points every reader of {@code op}'s outputs at the replacements, then removes {@code op}. A replacement
+     * the rewrite created takes over its output's name, so a parameter's gradient keeps the name
+     * {@link Graphs#gradientsAndOutputs} asks for.
+     */
+    private static void replaceOutputs(SameDiff graph, SameDiffOp op, List<SDVariable> replacements,
+                                       List<Boolean> created) {
+        List<String> outputs = List.copyOf(op.getOutputsOfOp());
+        for (int k = 0; k < outputs.size(); k++) {
+            Variable output = graph.getVariables().get(outputs.get(k));
+            String replacement = replacements.get(k).name();
+            for (String reader : List.copyOf(output.getInputsForOp() == null ? List.of() : output.getInputsForOp())) {
+                SameDiffOp readerOp = graph.getOps().get(reader);
+                for (int i = 0; i < readerOp.getInputsToOp().size(); i++) {
+                    if (readerOp.getInputsToOp().get(i).equals(output.getName())) {
+                        rewire(graph, readerOp, i, replacement);
+                    }
                 }
             }
         }
@@ -187,6 +240,11 @@ final class BackwardGraph {
             graph.getVariables().get(input).getInputsForOp().remove(op.getName());
         }
         graph.getOps().remove(op.getName());
-        graph.getVariables().remove(output.getName());
+        for (int k = 0; k < outputs.size(); k++) {
+            graph.getVariables().remove(outputs.get(k));
+            if (created.get(k)) {
+                graph.renameVariable(replacements.get(k).name(), outputs.get(k));
+            }
+        }
     }
 }

@@ -1,15 +1,18 @@
 package org.vificlip.model;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 import org.vificlip.testing.ClipFixtures;
 
+import java.util.Arrays;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * After {@link BackwardGraph#trim}, no gradient op reads a forward activation it needs only for its shape,
- * and no {@code softmax_bp} keeps the attention scores. That the trimmed graph computes the same gradients
+ * no {@code softmax_bp} keeps the attention scores, and no {@code add_bp}/{@code mul_bp} reduces a bias's
+ * or gain's gradient (M2.1's broadcast reductions are slow). That the trimmed graph computes the same gradients
  * is {@link ClipModelGradientTest}'s and {@code AdamWParityTest}'s job, against PyTorch.
  */
 class BackwardGraphTest {
@@ -35,15 +39,28 @@ class BackwardGraphTest {
         long secondOperands = operandReads(forward, backward, 1);
         long means = meanInputReads(forward, backward);
         long softmaxes = count(backward, op -> op.getOp() instanceof SoftmaxBp);
+        long parameterSums = count(backward, op -> (op.getOp() instanceof AddBpOp || op.getOp() instanceof MulBpOp)
+                && broadcastParameter(backward, op.getInputsToOp().get(1)));
+        assertTrue(parameterSums >= 2L * layerNorms, "M2.1's backward graph: " + parameterSums
+                + " add_bp/mul_bp of biases and gains");
         assertTrue(firstOperands > 0 && secondOperands >= residualSums && means >= layerNorms && softmaxes > 0,
                 "M2.1's backward graph: " + firstOperands + " first and " + secondOperands + " second sum operands, "
                         + means + " mean inputs, " + softmaxes + " softmax_bp");
 
-        assertEquals(firstOperands + residualSums + layerNorms + softmaxes, BackwardGraph.trim(backward));
+        assertEquals(firstOperands + residualSums + layerNorms + softmaxes + parameterSums, BackwardGraph.trim(backward));
         assertEquals(0, operandReads(forward, backward, 0));
         assertEquals(secondOperands - residualSums, operandReads(forward, backward, 1), "residual sums");
         assertEquals(means - layerNorms, meanInputReads(forward, backward), "LayerNorm means");
         assertEquals(0, count(backward, op -> op.getOp() instanceof SoftmaxBp));
+        assertEquals(0, count(backward, op -> (op.getOp() instanceof AddBpOp || op.getOp() instanceof MulBpOp)
+                && broadcastParameter(backward, op.getInputsToOp().get(1))), "parameters' sums and products");
+    }
+
+    /** A parameter with a shape of its own and no axis of size 1 (a bias, a gain, a positional embedding). */
+    private static boolean broadcastParameter(SameDiff graph, String name) {
+        SDVariable w = graph.getVariable(name);
+        return (w.getVariableType() == VariableType.VARIABLE || w.getVariableType() == VariableType.CONSTANT)
+                && w.getShape() != null && w.getShape().length > 0 && Arrays.stream(w.getShape()).noneMatch(n -> n == 1);
     }
 
     /** add_bp/sub_bp ops whose operand {@code index} (0 or 1) is an activation of the forward pass. */
