@@ -36,7 +36,7 @@ final class BlockwiseBackward {
     private final Tower vision;
     private final Tower text;
     private final GraphSegment head;
-    /** Shared by all segments: the blocks of a tower ask for the same shapes ({@link Graphs#arrayCache}). */
+    /** Shared by all segments: the blocks of a tower ask for the same shapes ({@link BufferPool}). */
     private final SessionMemMgr arrays = new BufferPool();
 
     /** A tower cut into its embedding and its residual blocks. */

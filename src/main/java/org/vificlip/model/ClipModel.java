@@ -51,7 +51,7 @@ public final class ClipModel {
     /** Set by {@link #recomputeActivations}; the segments are built on the first gradient request. */
     private boolean recompute;
     private BlockwiseBackward blockwise;
-    /** Buffers the whole graph's gradient runs take and give back, step after step ({@link Graphs#arrayCache}). */
+    /** Buffers the whole graph's gradient runs take and give back, step after step ({@link BufferPool}). */
     private final SessionMemMgr trainingArrays = new BufferPool();
 
     private ClipModel(ClipConfig config, SameDiff sd, ClipParameters parameters, TextInputs textInputs,
