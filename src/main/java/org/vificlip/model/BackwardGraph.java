@@ -40,6 +40,10 @@ import java.util.Map;
  * upstream gradient), and replaces {@code softmax_bp} by {@code s·ds − s·sum(s·ds)}. The gradients are
  * the same; the gradient parity tests against PyTorch check every graph the model builds.
  * <p>
+ * It also takes the gradients of parameters broadcast into a sum or product (biases, LayerNorm gains,
+ * embeddings) out of M2.1's {@code add_bp}/{@code mul_bp}, whose broadcast reductions are slow, and computes
+ * them as column sums by a matrix-vector product ({@link #parameterGradientsAsSums}).
+ * <p>
  * This rests on a rule the model keeps: the first operand of an {@code add} or {@code sub} is never the
  * broadcast one ({@code x.add(bias)}, never {@code bias.add(x)}). Where the second has the result's shape
  * too (the residual connections), the sum is built by {@link #sumOfSameShape}, which says so in its name.
