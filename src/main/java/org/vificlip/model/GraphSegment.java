@@ -27,7 +27,7 @@ final class GraphSegment {
     static final String UPSTREAM = "upstream";
     private static final String VJP = "vjp";
     /** Shared by all segments: one step runs a few dozen of them. */
-    private static final MemoryReclaimer RECLAIMER = new MemoryReclaimer(Long.getLong("vificlip.gcIntervalMs", 500));
+    private static final MemoryReclaimer RECLAIMER = new MemoryReclaimer(Long.getLong("vificlip.gcIntervalMs", 2000));
 
     private final SameDiff sd;
     private final String output;
@@ -114,11 +114,13 @@ final class GraphSegment {
     }
 
     /**
-     * Gives the memory of the segments run so far back, with a collection at most every 500 ms. ND4J frees
+     * Gives the memory of the segments run so far back, with a collection at most every 2 s. ND4J frees
      * an array's native memory when the garbage collector finds it unreachable, and a step is a few dozen
-     * segment runs whose leftover arrays (those that do not go back to the {@link BufferPool}) are
-     * only a little heap: the collector would let several steps' worth pile up. ViT-B/16, B=1, T=8: 5.8 GB
-     * peak without these collections, 2.9 GB with them, 3.2 GB with one every 2 s (and no faster).
+     * segment runs whose leftover arrays (those that do not go back to the {@link BufferPool}: outputs,
+     * gradients) are only a little heap: the collector would let several steps' worth pile up. ViT-B/16,
+     * B=1, T=8, 4 steps: every 500 ms 11.8 s/step and 2.81 GB peak, every 2 s 9.4 s and 2.65 GB, never
+     * 10.2 s and 2.97 GB (B=2, T=8, 101 prompts: 500 ms 23.0 s and 2.98 GB, 2 s 21.6 s and 3.18 GB). Before
+     * {@link BufferPool} far more was left to the collector and 500 ms was best (2.9 GB, 5.8 GB without).
      */
     private static void reclaimNativeMemory() {
         RECLAIMER.afterStep();
