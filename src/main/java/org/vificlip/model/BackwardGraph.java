@@ -7,6 +7,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
@@ -181,7 +182,7 @@ final class BackwardGraph {
             }
             SDVariable x = backward.getVariable(inputs.get(0));
             SDVariable dz = backward.getVariable(inputs.get(2));
-            long size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            long size = ArrayUtil.prodLong(shape);
             SDVariable dx = sum ? dz : dz.mul(w);
             SDVariable dw = backward.reshape(columnSums(backward, backward.reshape(sum ? dz : dz.mul(x), -1, size)), shape);
             replaceOutputs(backward, op, List.of(dx, dw), List.of(!sum, true));

@@ -2,6 +2,7 @@ package org.vificlip.model;
 
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
+import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -64,7 +65,7 @@ final class BufferPool extends AbstractMemoryMgr {
     }
 
     private synchronized INDArray allocate(DataType type, long[] shape, char order) {
-        long length = lengthOf(shape);
+        long length = ArrayUtil.prodLong(shape);
         DataBuffer buffer = shape.length == 0 || length == 0 ? null : take(new Key(type, length));
         if (buffer == null) {
             return Nd4j.createUninitializedDetached(type, order, shape);
@@ -116,13 +117,5 @@ final class BufferPool extends AbstractMemoryMgr {
 
     private static long bytesOf(DataBuffer buffer) {
         return buffer.length() * buffer.getElementSize();
-    }
-
-    private static long lengthOf(long[] shape) {
-        long length = 1;
-        for (long size : shape) {
-            length *= size;
-        }
-        return length;
     }
 }
