@@ -11,6 +11,7 @@ import org.vificlip.BadInputException;
 import org.vificlip.data.LabelFile;
 import org.vificlip.model.ClipConfig;
 import org.vificlip.model.ClipModel;
+import org.vificlip.model.JitDirectives;
 import org.vificlip.model.Nd4jSetup;
 import org.vificlip.model.PromptConfig;
 import org.vificlip.checkpoint.StateDict;
@@ -135,6 +136,7 @@ public final class TrainBench {
         }
         report.putAll(NativeBackend.describe());
         report.put("nd4j_environment", Nd4jSetup.describe());
+        report.put("jit_directives", JitDirectives.applyOnce());
         report.put("OMP_WAIT_POLICY", System.getenv("OMP_WAIT_POLICY"));
         report.put("trainable_parameters", params.values().stream().mapToLong(INDArray::length).sum());
         report.put("build_seconds", (System.nanoTime() - buildStart) / 1e9);

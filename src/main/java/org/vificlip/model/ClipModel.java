@@ -274,6 +274,7 @@ public final class ClipModel {
     /** @param targets [B, C] target distributions, see {@link #targets} */
     public Gradients gradients(INDArray frames, int[][] tokens, INDArray targets) {
         requireFrames(frames);
+        JitDirectives.applyOnce();
         if (recompute) {
             return blockwise().gradients(frames, textInputs(tokens), targets);
         }
