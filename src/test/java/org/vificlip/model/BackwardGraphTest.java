@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
 import org.vificlip.testing.ClipFixtures;
 
 import java.util.Arrays;
@@ -20,9 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * After {@link BackwardGraph#trim}, no gradient op reads a forward activation it needs only for its shape,
- * no {@code softmax_bp} keeps the attention scores, and no {@code add_bp}/{@code mul_bp} reduces a bias's
- * or gain's gradient (M2.1's broadcast reductions are slow). That the trimmed graph computes the same gradients
- * is {@link ClipModelGradientTest}'s and {@code AdamWParityTest}'s job, against PyTorch.
+ * no {@code softmax_bp} keeps the attention scores, no {@code add_bp}/{@code mul_bp} reduces a bias's or
+ * gain's gradient (M2.1's broadcast reductions are slow), and no {@code _geluderivative} is left (its
+ * {@code pow(e, t)} is slow). That the trimmed graph computes the same gradients is
+ * {@link ClipModelGradientTest}'s and {@code AdamWParityTest}'s job, against PyTorch.
  */
 class BackwardGraphTest {
     @Test
@@ -39,6 +41,8 @@ class BackwardGraphTest {
         long secondOperands = operandReads(forward, backward, 1);
         long means = meanInputReads(forward, backward);
         long softmaxes = count(backward, op -> op.getOp() instanceof SoftmaxBp);
+        long geluDerivatives = count(backward, op -> op.getOp() instanceof GELUDerivative);
+        assertEquals(blocks, geluDerivatives, "M2.1's backward graph: one _geluderivative per MLP");
         long parameterSums = count(backward, op -> (op.getOp() instanceof AddBpOp || op.getOp() instanceof MulBpOp)
                 && broadcastParameter(backward, op.getInputsToOp().get(1)));
         assertTrue(parameterSums >= 2L * layerNorms, "M2.1's backward graph: " + parameterSums
@@ -47,11 +51,13 @@ class BackwardGraphTest {
                 "M2.1's backward graph: " + firstOperands + " first and " + secondOperands + " second sum operands, "
                         + means + " mean inputs, " + softmaxes + " softmax_bp");
 
-        assertEquals(firstOperands + residualSums + layerNorms + softmaxes + parameterSums, BackwardGraph.trim(backward));
+        assertEquals(firstOperands + residualSums + layerNorms + softmaxes + parameterSums + geluDerivatives,
+                BackwardGraph.trim(backward));
         assertEquals(0, operandReads(forward, backward, 0));
         assertEquals(secondOperands - residualSums, operandReads(forward, backward, 1), "residual sums");
         assertEquals(means - layerNorms, meanInputReads(forward, backward), "LayerNorm means");
         assertEquals(0, count(backward, op -> op.getOp() instanceof SoftmaxBp));
+        assertEquals(0, count(backward, op -> op.getOp() instanceof GELUDerivative));
         assertEquals(0, count(backward, op -> (op.getOp() instanceof AddBpOp || op.getOp() instanceof MulBpOp)
                 && broadcastParameter(backward, op.getInputsToOp().get(1))), "parameters' sums and products");
     }
