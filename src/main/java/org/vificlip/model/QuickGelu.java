@@ -7,12 +7,14 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * CLIP's activation: x·sigmoid(1.702·x) (OpenAI trained with it, so the exact GELU would be wrong).
  * ND4J's {@code gelu} is exactly this sigmoid form (its tanh/erf GELU is {@code precise_gelu}), and as one
  * op it is faster than mul-sigmoid-mul and keeps fewer arrays for the backward pass; the gradient
- * parity test checks it against PyTorch. Its gradient op is not used: {@link BackwardGraph} replaces it (NaN
- * above x = 26 in M2.1).
+ * parity test checks it against PyTorch. Its gradient op is NaN above x = 26 in M2.1; {@link BackwardGraph}
+ * clamps its input.
  */
 final class QuickGelu {
     /** The 1.702 of x·σ(1.702·x). */
     static final double SIGMOID_SCALE = 1.702;
+    /** From here on the derivative is 1 in float32 (see {@link BackwardGraph}). */
+    static final double DERIVATIVE_IS_ONE_FROM = 20;
 
     private QuickGelu() {
     }
