@@ -11,11 +11,11 @@ import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -200,13 +200,12 @@ final class BackwardGraph {
             }
             List<String> inputs = op.getInputsToOp();              // [x (dz once released), w, dz]
             SDVariable w = backward.getVariable(inputs.get(1));
-            long[] shape = w.getShape();
-            boolean parameter = w.getVariableType() == VariableType.VARIABLE || w.getVariableType() == VariableType.CONSTANT;
-            if (!parameter || shape == null || shape.length == 0 || Arrays.stream(shape).anyMatch(size -> size == 1)) {
+            if (!isBroadcastParameter(w)) {
                 continue;
             }
             SDVariable x = backward.getVariable(inputs.get(0));
             SDVariable dz = backward.getVariable(inputs.get(2));
+            long[] shape = w.getShape();
             long size = ArrayUtil.prodLong(shape);
             SDVariable dx = sum ? dz : dz.mul(w);
             SDVariable dw = backward.reshape(columnSums(backward, backward.reshape(sum ? dz : dz.mul(x), -1, size)), shape);
@@ -223,6 +222,16 @@ final class BackwardGraph {
     private static SDVariable columnSums(SameDiff graph, SDVariable m) {
         SDVariable ones = graph.onesLike(m.get(SDIndex.all(), SDIndex.interval(0, 1)));   // [rows, 1]
         return graph.mmul(m, ones, true, false, false);
+    }
+
+    /**
+     * A parameter or constant with a shape of its own and no axis of size 1 (a bias, a gain, a positional
+     * embedding): one {@link #parameterGradientsAsSums} takes out of M2.1's ops.
+     */
+    static boolean isBroadcastParameter(SDVariable w) {
+        long[] shape = w.getShape();
+        boolean parameter = w.getVariableType() == VariableType.VARIABLE || w.getVariableType() == VariableType.CONSTANT;
+        return parameter && shape != null && shape.length > 0 && Arrays.stream(shape).noneMatch(size -> size == 1);
     }
 
     private static boolean isActivation(SameDiff graph, String variable) {
