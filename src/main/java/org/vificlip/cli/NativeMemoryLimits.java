@@ -11,8 +11,8 @@ import java.lang.management.ManagementFactory;
  * totalBytes = 256, physicalBytes = 8194M") however much memory the machine has left: ViT-B/16 full
  * fine-tuning at B=2, T=8, 101 classes died that way after its first step, on a 24 GB machine where it
  * peaked at 9 GB. The training runs' buffer pool ({@code model/BufferPool}) holds up to a quarter of
- * {@code maxbytes}, so it follows the machine's size too, as in {@code benchmarks/train}. JavaCPP reads the properties once, when
- * its {@code Pointer} class is first used: this must run before anything touches ND4J.
+ * {@code maxbytes}, so it follows the machine's size too, as in {@code benchmarks/train}. JavaCPP reads the
+ * properties once, when its {@code Pointer} class is first used: this must run before anything touches ND4J.
  */
 public final class NativeMemoryLimits {
     static final String MAX_BYTES = "org.bytedeco.javacpp.maxbytes";

@@ -11,8 +11,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * clamps its input.
  */
 final class QuickGelu {
-    /** The 1.702 of x·σ(1.702·x). */
-    static final double SIGMOID_SCALE = 1.702;
     /** From here on the derivative is 1 in float32 (see {@link BackwardGraph}). */
     static final double DERIVATIVE_IS_ONE_FROM = 20;
 
