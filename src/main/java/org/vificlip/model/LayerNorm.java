@@ -28,7 +28,7 @@ final class LayerNorm {
         // squaredNorm's gradient reads centred, which the division's keeps anyway; mean(centred·centred)
         // would also keep the squares until the backward pass
         SDVariable variance = sd.squaredNorm(centred, true, 1).div(width);
-        SDVariable normed = centred.div(sd.math.sqrt(variance.add(EPS)));
+        SDVariable normed = BackwardGraph.layerNormalised(centred, sd.math.sqrt(variance.add(EPS)));
         return normed.mul(weight).add(bias);
     }
 }
