@@ -62,6 +62,8 @@ import java.util.Set;
 final class BackwardGraph {
     /** Ends the name of a sum's second operand that has the sum's shape. */
     private static final String SAME_SHAPE_OPERAND = "/same_shape_operand";
+    /** Ends the name of an activation known to be [rows, width], whose column sums need no reshape. */
+    private static final String ROWS = "/rows";
     /** Ends the name of a LayerNorm's {@code (x − mean)/std}, whose input gradient {@link #layerNormGradients} builds. */
     private static final String NORMALISED = "/layer_norm_normalised";
 
@@ -71,6 +73,15 @@ final class BackwardGraph {
     /** {@code x + y} for two activations of the same shape: the backward graph then keeps neither. */
     static SDVariable sumOfSameShape(SDVariable x, SDVariable y) {
         return x.add(y.rename(y.name() + SAME_SHAPE_OPERAND));
+    }
+
+    /**
+     * Names {@code x} as a [rows, width] matrix: the gradient of a parameter broadcast along its rows (a
+     * bias, a gain) is then its column sums as they are ({@link #parameterGradientsAsSums}), without the
+     * reshape (a copy in M2.1) that an operand of unknown rank needs.
+     */
+    static SDVariable rows(SDVariable x) {
+        return x.rename(x.name() + ROWS);
     }
 
     /**
@@ -100,11 +111,12 @@ final class BackwardGraph {
 
     /** @return how many gradient ops were rewired or replaced */
     static int trim(SameDiff backward) {
+        Set<String> rowsOperands = opsWithRowsOperand(backward);
         Map<String, String> sameShapeGradients = new HashMap<>();
         int changed = releaseSumOperands(backward, sameShapeGradients);
         changed += releaseMeanInputs(backward, sameShapeGradients);
         changed += softmaxGradientsFromOutputs(backward);
-        changed += parameterGradientsAsSums(backward);
+        changed += parameterGradientsAsSums(backward, rowsOperands);
         changed += layerNormGradients(backward);
         changed += quickGeluDerivativesClamped(backward);
         return changed;
@@ -208,7 +220,8 @@ final class BackwardGraph {
      * in the LayerNorms' 25 {@code mul_bp} ops ([1576, 768], 21 ms each) and 0.33 s in {@code add_bp}.
      * A parameter with a dimension of size 1 might broadcast along it, and is left to M2.1's op.
      */
-    private static int parameterGradientsAsSums(SameDiff backward) {
+    private static int parameterGradientsAsSums(SameDiff backward, Set<String> rowsOperands) {
+        Map<String, SDVariable> onesByGradient = new HashMap<>();   // a LayerNorm's gain and bias share dz
         int replaced = 0;
         for (SameDiffOp op : List.copyOf(backward.getOps().values())) {
             boolean sum = op.getOp() instanceof AddBpOp;
@@ -223,13 +236,37 @@ final class BackwardGraph {
             SDVariable x = backward.getVariable(inputs.get(0));
             SDVariable dz = backward.getVariable(inputs.get(2));
             long[] shape = w.getShape();
-            long size = ArrayUtil.prodLong(shape);
             SDVariable dx = sum ? dz : dz.mul(w);
-            SDVariable dw = backward.reshape(columnSums(backward, backward.reshape(sum ? dz : dz.mul(x), -1, size)), shape);
+            SDVariable summed = sum ? dz : dz.mul(x);
+            SDVariable dw;
+            if (rowsOperands.contains(op.getName())) {
+                dw = backward.mmul(summed, onesByGradient.computeIfAbsent(dz.name(), k -> onesColumn(backward, dz)),
+                        true, false, false);
+            } else {
+                SDVariable m = backward.reshape(summed, -1, ArrayUtil.prodLong(shape));
+                dw = backward.mmul(m, onesColumn(backward, m), true, false, false);
+            }
+            if (!readers(backward, op.getOutputsOfOp().get(1)).isEmpty()) {
+                dw = backward.reshape(dw, shape);   // else [size, 1]: Graphs.gradientsAndOutputs gives it w's shape
+            }
             replaceOutputs(backward, op, List.of(dx, dw), List.of(!sum, true));
             replaced++;
         }
         return replaced;
+    }
+
+    /** The {@code add_bp}/{@code mul_bp} ops whose first operand is named {@link #rows}, or a LayerNorm's. */
+    private static Set<String> opsWithRowsOperand(SameDiff backward) {
+        Set<String> ops = new HashSet<>();
+        for (SameDiffOp op : backward.getOps().values()) {
+            if (op.getOp() instanceof AddBpOp || op.getOp() instanceof MulBpOp) {
+                String operand = op.getInputsToOp().get(0);
+                if (operand.endsWith(ROWS) || operand.endsWith(NORMALISED)) {
+                    ops.add(op.getName());
+                }
+            }
+        }
+        return ops;
     }
 
     /**
@@ -353,12 +390,12 @@ final class BackwardGraph {
     }
 
     /**
-     * {@code m}'s column sums, [n, 1], as {@code mᵀ·1}: M2.1 sums a [1576, 3072] array over its rows in 12 ms
-     * ({@code reduce_sum} along dimension 0; 1.7 ms along dimension 1), a matrix-vector product in 0.4 ms.
+     * Ones, [rows, 1], for {@code m}'s column sums as {@code mᵀ·1}: M2.1 sums a [1576, 3072] array over its
+     * rows in 12 ms ({@code reduce_sum} along dimension 0; 1.7 ms along dimension 1), a matrix-vector
+     * product in 0.4 ms.
      */
-    private static SDVariable columnSums(SameDiff graph, SDVariable m) {
-        SDVariable ones = graph.onesLike(m.get(SDIndex.all(), SDIndex.interval(0, 1)));   // [rows, 1]
-        return graph.mmul(m, ones, true, false, false);
+    private static SDVariable onesColumn(SameDiff graph, SDVariable m) {
+        return graph.onesLike(m.get(SDIndex.all(), SDIndex.interval(0, 1)));
     }
 
     /**

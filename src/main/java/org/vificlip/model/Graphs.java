@@ -9,6 +9,7 @@ import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -76,8 +77,18 @@ final class Graphs {
         Map<String, INDArray> outputArrays = new HashMap<>();
         outputs.forEach(name -> outputArrays.put(name, computed.get(name)));
         Map<String, INDArray> gradients = new HashMap<>();
-        gradientNames.forEach((target, name) -> gradients.put(target, computed.get(name)));
+        gradientNames.forEach((target, name) -> gradients.put(target, inShapeOf(sd.getVariable(target), computed.get(name))));
         return new OutAndGrad(outputArrays, gradients);
+    }
+
+    /**
+     * {@code gradient} in {@code target}'s shape if that is fixed: a parameter's gradient computed as column
+     * sums comes out [size, 1] ({@code BackwardGraph}); reshaped here it is a view, in the graph a copy.
+     */
+    private static INDArray inShapeOf(SDVariable target, INDArray gradient) {
+        long[] shape = target.getShape();
+        boolean fixed = shape != null && Arrays.stream(shape).allMatch(size -> size > 0);
+        return fixed && !Arrays.equals(shape, gradient.shape()) ? gradient.reshape(shape) : gradient;
     }
 
     /**

@@ -29,6 +29,6 @@ final class LayerNorm {
         // would also keep the squares until the backward pass
         SDVariable variance = sd.squaredNorm(centred, true, 1).div(width);
         SDVariable normed = BackwardGraph.layerNormalised(centred, sd.math.sqrt(variance.add(EPS)));
-        return normed.mul(weight).add(bias);
+        return BackwardGraph.rows(normed.mul(weight)).add(bias);
     }
 }

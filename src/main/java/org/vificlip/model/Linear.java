@@ -23,6 +23,6 @@ final class Linear {
 
     /** @param x [rows, in] → [rows, out] */
     SDVariable forward(SameDiff sd, SDVariable x) {
-        return sd.mmul(x, weight, false, true, false).add(bias);
+        return BackwardGraph.rows(sd.mmul(x, weight, false, true, false)).add(bias);
     }
 }
