@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  * rounding is torch's up to the odd ulp: decoupled weight decay first, then the moment updates (the first
  * moment by {@code lerp}), bias corrections from the step count, and the update divided by
  * {@code sqrt(v)/sqrt(bc2) + eps}. The update is one fused pass over each parameter's off-heap buffer
- * (parameters reach 150M floats), in place, with no temporary arrays, so memory stays flat over training.
+ * (parameters reach 150M floats), in place, with no temporary arrays but a few per-thread chunk buffers, so memory stays flat over training.
  * Element-wise only (no reductions), so the same inputs give bit-identical results: resuming from
  * {@link #states()} continues exactly.
  */
@@ -113,8 +113,9 @@ public final class AdamW {
      *   v = v·β2 + ((1 − β2)·g)·g                                               (mul_, addcmul_)
      *   p = p + (−lr/bc1 · m) / (sqrt(v)/sqrt(bc2) + eps)                        (addcdiv_)
      * </pre>
-     * One pass over the four arrays instead of a dozen ND4J ops (ViT-B/16: 0.6-1.2 s a step before),
-     * split over the cores; element-wise, so the result does not depend on the split.
+     * One pass over the four arrays in cache-sized chunks instead of a dozen ND4J ops (ViT-B/16: 0.6-1.2 s
+     * a step before), split over the cores; element-wise, so the result does not depend on the split or on
+     * how the loops are arranged inside a chunk.
      */
     private final class Coefficients {
         final boolean decay;
@@ -143,26 +144,60 @@ public final class AdamW {
 
         void apply(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v) {
             int n = p.limit();
-            int chunk = 1 << 16;
-            IntStream.range(0, (n + chunk - 1) / chunk).parallel()
-                    .forEach(c -> loop(p, g, m, v, c * chunk, Math.min(n, (c + 1) * chunk)));
+            IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel()
+                    .forEach(c -> chunk(p, g, m, v, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
         }
 
-        private void loop(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to) {
-            for (int i = from; i < to; i++) {
-                float pv = decay ? p.get(i) * keep : p.get(i);
-                float gv = g.get(i);
-                float mv = m.get(i);
-                float diff = gv - mv;
-                mv = lerpFromStart ? mv + w * diff : gv - diff * oneMinusW;
-                float vv = v.get(i) * b2 + (oneMinusB2 * gv) * gv;
-                float denom = (float) Math.sqrt(vv) / sqrtBc2 + epsF;
-                p.put(i, pv + (negStepSize * mv) / denom);
-                m.put(i, mv);
-                v.put(i, vv);
+        /**
+         * Copies a chunk into this thread's heap arrays, updates it there and copies it back: HotSpot's C2
+         * vectorises the loop over {@code float[]} (SIMD sqrt and division), not over a direct buffer's
+         * {@code get}/{@code put} (ViT-B/16's 124M parameters: 0.30 s a step that way, 2 cores).
+         */
+        private void chunk(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to) {
+            Scratch s = SCRATCH.get();
+            int len = to - from;
+            p.get(from, s.p, 0, len);
+            g.get(from, s.g, 0, len);
+            m.get(from, s.m, 0, len);
+            v.get(from, s.v, 0, len);
+            if (decay) {
+                for (int i = 0; i < len; i++) {
+                    s.p[i] *= keep;
+                }
             }
+            if (lerpFromStart) {
+                for (int i = 0; i < len; i++) {
+                    s.m[i] = s.m[i] + w * (s.g[i] - s.m[i]);
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    s.m[i] = s.g[i] - (s.g[i] - s.m[i]) * oneMinusW;
+                }
+            }
+            float[] pa = s.p, ga = s.g, ma = s.m, va = s.v;
+            for (int i = 0; i < len; i++) {
+                float vv = va[i] * b2 + (oneMinusB2 * ga[i]) * ga[i];
+                float denom = (float) Math.sqrt(vv) / sqrtBc2 + epsF;
+                pa[i] = pa[i] + (negStepSize * ma[i]) / denom;
+                va[i] = vv;
+            }
+            p.put(from, s.p, 0, len);
+            m.put(from, s.m, 0, len);
+            v.put(from, s.v, 0, len);
         }
     }
+
+    /** Elements per chunk: the four arrays, 16 kB each, stay in the core's caches (2^14: 0.19 s, 2^12: 0.16 s). */
+    private static final int CHUNK = 1 << 12;
+
+    private static final class Scratch {
+        final float[] p = new float[CHUNK];
+        final float[] g = new float[CHUNK];
+        final float[] m = new float[CHUNK];
+        final float[] v = new float[CHUNK];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** The array itself when its buffer holds exactly its elements in C order, else a C-order copy. */
     private static INDArray contiguous(INDArray a) {
