@@ -18,7 +18,8 @@ import java.util.stream.IntStream;
  * rounding is torch's up to the odd ulp: decoupled weight decay first, then the moment updates (the first
  * moment by {@code lerp}), bias corrections from the step count, and the update divided by
  * {@code sqrt(v)/sqrt(bc2) + eps}. The update is one fused pass over each parameter's off-heap buffer
- * (parameters reach 150M floats), in place, with no temporary arrays but a few per-thread chunk buffers, so memory stays flat over training.
+ * (parameters reach 150M floats), in place, with no temporary arrays (only a few kB of chunk buffers per
+ * thread), so memory stays flat over training.
  * Element-wise only (no reductions), so the same inputs give bit-identical results: resuming from
  * {@link #states()} continues exactly.
  */
