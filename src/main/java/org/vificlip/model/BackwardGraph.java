@@ -9,7 +9,6 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.Variable;
 import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -17,7 +16,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.DivBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -50,8 +48,9 @@ import java.util.Set;
  * <p>
  * It also takes the gradients of parameters broadcast into a sum or product (biases, LayerNorm gains,
  * embeddings) out of M2.1's {@code add_bp}/{@code mul_bp}, whose broadcast reductions are slow, and computes
- * them as column sums by a matrix-vector product ({@link #parameterGradientsAsSums}), and keeps M2.1's
- * QuickGELU derivative away from the inputs where it is NaN ({@link #quickGeluDerivativesClamped}).
+ * them as column sums by a matrix-vector product ({@link #parameterGradientsAsSums}), and computes the input
+ * gradients of the LayerNorms and QuickGELUs by their formulas instead of M2.1's chains of ops
+ * ({@link #layerNormGradients}, {@link #quickGeluGradients}).
  * <p>
  * This rests on a rule the model keeps: the first operand of an {@code add} or {@code sub} is never the
  * broadcast one ({@code x.add(bias)}, never {@code bias.add(x)}). Where the second has the result's shape
@@ -64,6 +63,8 @@ final class BackwardGraph {
     private static final String SAME_SHAPE_OPERAND = "/same_shape_operand";
     /** Ends the name of an activation known to be [rows, width], whose column sums need no reshape. */
     private static final String ROWS = "/rows";
+    /** Ends the name of a QuickGELU's output {@code x·sigmoid(1.702x)}, whose input gradient {@link #quickGeluGradients} builds. */
+    private static final String QUICK_GELU = "/quick_gelu";
     /** Ends the name of a LayerNorm's {@code (x − mean)/std}, whose input gradient {@link #layerNormGradients} builds. */
     private static final String NORMALISED = "/layer_norm_normalised";
 
@@ -82,6 +83,12 @@ final class BackwardGraph {
      */
     static SDVariable rows(SDVariable x) {
         return x.rename(x.name() + ROWS);
+    }
+
+    /** {@code x·s}, s = sigmoid(1.702x) computed from x: the backward graph then computes the gradient of x in one formula. */
+    static SDVariable quickGelu(SDVariable x, SDVariable s) {
+        SDVariable y = x.mul(s);
+        return y.rename(y.name() + QUICK_GELU);
     }
 
     /**
@@ -118,7 +125,7 @@ final class BackwardGraph {
         changed += softmaxGradientsFromOutputs(backward);
         changed += parameterGradientsAsSums(backward, rowsOperands);
         changed += layerNormGradients(backward);
-        changed += quickGeluDerivativesClamped(backward);
+        changed += quickGeluGradients(backward);
         return changed;
     }
 
@@ -189,27 +196,6 @@ final class BackwardGraph {
             replaced++;
         }
         return replaced;
-    }
-
-    /**
-     * Rewires each {@code _geluderivative(x)} (the QuickGELU's, x·σ(1.702x)) to read {@code min(x, 20)}.
-     * M2.1 computes the derivative as {@code e^t(1 + e^t + t)/(1 + e^t)²}, t = 1.702x, in float32: inf/inf =
-     * NaN for every x above 26.1, where one such MLP pre-activation would make the whole step's gradients
-     * NaN ({@code QuickGeluGradientTest}). From x = 20 on the derivative is 1 to float precision
-     * (1 + 6·10⁻¹⁴ at 20), which the formula still gives there. One scalar op per MLP; computing the
-     * derivative from a sigmoid instead took six ops over the [rows, 3072] array.
-     */
-    private static int quickGeluDerivativesClamped(SameDiff backward) {
-        int rewired = 0;
-        for (SameDiffOp op : List.copyOf(backward.getOps().values())) {
-            if (op.getOp() instanceof GELUDerivative) {
-                SDVariable x = backward.getVariable(op.getInputsToOp().get(0));
-                SDVariable clamped = new ScalarMin(backward, x, QuickGelu.DERIVATIVE_IS_ONE_FROM).outputVariable();
-                rewire(backward, op, 0, clamped.name());
-                rewired++;
-            }
-        }
-        return rewired;
     }
 
     /**
@@ -285,20 +271,17 @@ final class BackwardGraph {
      * out, and the chain that fed them goes. A LayerNorm whose graph does not look like that is left as is.
      */
     private static int layerNormGradients(SameDiff backward) {
-        Set<String> gradients = new HashSet<>();             // of parameters and inputs: what callers ask for
-        backward.getVariables().values().stream()
-                .filter(v -> v.getGradient() != null && v.getVariable().getVariableType() != VariableType.ARRAY)
-                .forEach(v -> gradients.add(v.getGradient().name()));
+        Set<String> keep = requestableGradients(backward);
         int replaced = 0;
         for (String name : List.copyOf(backward.getVariables().keySet())) {
-            if (name.endsWith(NORMALISED) && replaceLayerNormGradient(backward, name, gradients)) {
+            if (name.endsWith(NORMALISED) && replaceLayerNormGradient(backward, name, keep)) {
                 replaced++;
             }
         }
         return replaced;
     }
 
-    private static boolean replaceLayerNormGradient(SameDiff backward, String normalisedName, Set<String> gradients) {
+    private static boolean replaceLayerNormGradient(SameDiff backward, String normalisedName, Set<String> keep) {
         SameDiffOp divide = producer(backward, normalisedName);
         String centred = divide.getInputsToOp().get(0);
         String std = divide.getInputsToOp().get(1);
@@ -308,29 +291,81 @@ final class BackwardGraph {
         SameDiffOp subtractBp = reader(backward, mean, op -> op.getOp() instanceof SubBpOp);
         SameDiffOp meanBp = subtractBp == null ? null
                 : reader(backward, subtractBp.getOutputsOfOp().get(1), op -> op.getOp() instanceof MeanBp);
-        SameDiffOp sum = meanBp == null ? null
-                : reader(backward, meanBp.getOutputsOfOp().get(0), op -> op.getOp() instanceof AddOp);
-        if (divideBp == null || sum == null || !sum.getInputsToOp().get(1).equals(meanBp.getOutputsOfOp().get(0))
-                || readers(backward, sum.getInputsToOp().get(0)).size() != 1
-                || gradients.contains(sum.getInputsToOp().get(0))) {
+        if (divideBp == null || meanBp == null) {
             return false;
         }
-        SDVariable n = backward.getVariable(normalisedName);
-        SDVariable dn = backward.getVariable(divideBp.getInputsToOp().get(2));
-        SDVariable rowMean = dn.mean(true, 1);
-        SDVariable rowMeanOfProduct = dn.mul(n).mean(true, 1);
-        SDVariable dx = dn.sub(rowMean).sub(n.mul(rowMeanOfProduct)).div(backward.getVariable(std));
+        return replaceSummedGradient(backward, subtractBp.getOutputsOfOp().get(0), meanBp.getOutputsOfOp().get(0), () -> {
+            SDVariable n = backward.getVariable(normalisedName);
+            SDVariable dn = backward.getVariable(divideBp.getInputsToOp().get(2));
+            SDVariable rowMean = dn.mean(true, 1);
+            SDVariable rowMeanOfProduct = dn.mul(n).mean(true, 1);
+            return dn.sub(rowMean).sub(n.mul(rowMeanOfProduct)).div(backward.getVariable(std));
+        }, keep, divideBp, subtractBp, meanBp);
+    }
 
-        String throughCentred = subtractBp.getOutputsOfOp().get(0);
-        for (String reader : List.copyOf(readers(backward, throughCentred))) {
+    /**
+     * Replaces what M2.1 derives for each QuickGELU {@code y = x·s}, {@code s = sigmoid(a·x)}
+     * ({@link #quickGelu}), by {@code dx = dy·(s + a·y·(1 − s))}, from the two arrays the backward pass keeps
+     * anyway ({@code y} for the next matmul's gradient). M2.1's chain ({@code multiply_bp},
+     * {@code sigmoid_bp}, which computes the sigmoid again, the scalar product's and a sum) made seven
+     * passes over [rows, 3072] and kept {@code x} and {@code a·x}; its one-op {@code gelu} instead had a
+     * derivative op that took 22 ms on [1576, 3072] (twice its forward op) and was NaN above x = 26.
+     */
+    private static int quickGeluGradients(SameDiff backward) {
+        Set<String> keep = requestableGradients(backward);
+        int replaced = 0;
+        for (String name : List.copyOf(backward.getVariables().keySet())) {
+            if (name.endsWith(QUICK_GELU) && replaceQuickGeluGradient(backward, name, keep)) {
+                replaced++;
+            }
+        }
+        return replaced;
+    }
+
+    private static boolean replaceQuickGeluGradient(SameDiff backward, String outputName, Set<String> keep) {
+        SameDiffOp product = producer(backward, outputName);
+        String x = product.getInputsToOp().get(0);
+        String s = product.getInputsToOp().get(1);
+        SameDiffOp productBp = reader(backward, s, op -> op.getOp() instanceof MulBpOp);
+        SameDiffOp sigmoidBp = productBp == null ? null : reader(backward, productBp.getOutputsOfOp().get(1), op -> true);
+        SameDiffOp scaleBp = sigmoidBp == null ? null : reader(backward, sigmoidBp.getOutputsOfOp().get(0), op -> true);
+        if (scaleBp == null || !productBp.getInputsToOp().get(0).equals(x)) {
+            return false;
+        }
+        return replaceSummedGradient(backward, productBp.getOutputsOfOp().get(0), scaleBp.getOutputsOfOp().get(0), () -> {
+            SDVariable y = backward.getVariable(outputName);
+            SDVariable sigmoid = backward.getVariable(s);
+            SDVariable derivative = y.mul(sigmoid.rsub(1.0)).mul(QuickGelu.SIGMOID_SCALE).add(sigmoid);
+            return backward.getVariable(productBp.getInputsToOp().get(2)).mul(derivative);
+        }, keep, productBp, sigmoidBp, scaleBp);
+    }
+
+    /**
+     * Makes {@code gradient} the whole gradient of a variable to which M2.1 adds two contributions,
+     * {@code first} (possibly after others) and then {@code second} by a sum of its own: readers of
+     * {@code first} read {@code gradient} instead, the sum that adds {@code second} goes (its other operand
+     * takes its name), and so do the ops in {@code chain} and what only they read.
+     *
+     * @return false, changing nothing, if the graph is not built that way
+     */
+    private static boolean replaceSummedGradient(SameDiff backward, String first, String second,
+                                                 java.util.function.Supplier<SDVariable> gradient, Set<String> keep,
+                                                 SameDiffOp... chain) {
+        SameDiffOp sum = reader(backward, second, op -> op.getOp() instanceof AddOp);
+        if (sum == null || !sum.getInputsToOp().get(1).equals(second)
+                || readers(backward, sum.getInputsToOp().get(0)).size() != 1
+                || keep.contains(sum.getInputsToOp().get(0))) {
+            return false;
+        }
+        String replacement = gradient.get().name();
+        for (String reader : List.copyOf(readers(backward, first))) {
             SameDiffOp op = backward.getOps().get(reader);
             for (int i = 0; i < op.getInputsToOp().size(); i++) {
-                if (op.getInputsToOp().get(i).equals(throughCentred)) {
-                    rewire(backward, op, i, dx.name());
+                if (op.getInputsToOp().get(i).equals(first)) {
+                    rewire(backward, op, i, replacement);
                 }
             }
         }
-        // the sum's first operand (the gradient from x's other readers, now with dx) takes the sum's place
         String before = sum.getInputsToOp().get(0);
         String total = sum.getOutputsOfOp().get(0);
         List<String> totalReaders = new ArrayList<>(readers(backward, total));
@@ -338,8 +373,17 @@ final class BackwardGraph {
         backward.getVariables().remove(total);
         backward.renameVariable(before, total);
         backward.getVariables().get(total).setInputsForOp(totalReaders);
-        removeUnread(backward, Set.of(divideBp, subtractBp, meanBp), gradients);
+        removeUnread(backward, Set.of(chain), keep);
         return true;
+    }
+
+    /** Names of the gradients callers may ask for: those of parameters and inputs. */
+    private static Set<String> requestableGradients(SameDiff backward) {
+        Set<String> names = new HashSet<>();
+        backward.getVariables().values().stream()
+                .filter(v -> v.getGradient() != null && v.getVariable().getVariableType() != VariableType.ARRAY)
+                .forEach(v -> names.add(v.getGradient().name()));
+        return names;
     }
 
     /** Removes {@code ops} if nothing reads their outputs, then the ops that only they read, and so on. */

@@ -14,13 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The QuickGELU's gradient where M2.1's own {@code _geluderivative} fails: it computes
- * {@code e^t(1 + e^t + t)/(1 + e^t)²} in float32, which is inf/inf = NaN once {@code e^t} passes 1.8e19
- * (x above 26.1). PyTorch's autograd of {@code x·sigmoid(1.702x)} gives {@code s + t·s·(1 − s)} there, about 1,
- * which the expected values here compute in double.
+ * The QuickGELU's gradient ({@link BackwardGraph}'s formula) against PyTorch's autograd of
+ * {@code x·sigmoid(1.702x)}, {@code s + t·s·(1 − s)}, computed here in double, from x = −60 to 60: M2.1's own
+ * {@code gelu} derivative, {@code e^t(1 + e^t + t)/(1 + e^t)²} in float32, is inf/inf = NaN once
+ * {@code e^t} passes 1.8e19 (x above 26.1), one reason the model does not use it.
  */
 class QuickGeluGradientTest {
-    /** The 1.702 of PyTorch's x·sigmoid(1.702x). */
+    /** The 1.702 of PyTorch's x·sigmoid(1.702x), written out rather than read from {@link QuickGelu}. */
     private static final double SIGMOID_SCALE = 1.702;
     private static final float[] X = {-60f, -26.5f, -3f, -0.5f, 0f, 0.5f, 3f, 26.5f, 30f, 60f};
 
@@ -46,6 +46,6 @@ class QuickGeluGradientTest {
         INDArray derivative = x.like();
         Nd4j.exec(new GELUDerivative(x, derivative));
         assertTrue(Double.isNaN(derivative.getDouble(0)) && Double.isNaN(derivative.getDouble(1)),
-                "ND4J's _geluderivative is finite above 26 now: BackwardGraph's replacement of it could go");
+                "ND4J's _geluderivative is finite above 26 now: see QuickGelu's reasons for not using gelu");
     }
 }
