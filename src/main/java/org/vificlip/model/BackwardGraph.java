@@ -8,14 +8,16 @@ import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.Variable;
 import org.nd4j.common.util.ArrayUtil;
-import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.DivBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -36,7 +38,6 @@ import java.util.Set;
  * <ul>
  *   <li>{@code add_bp(x, y, dz)} and {@code sub_bp} take both operands, though the gradient of a sum is
  *   {@code dz}, summed over the axes an operand was broadcast along;</li>
- *   <li>{@code reduce_mean_bp(x, dm)} takes {@code x} only for its shape;</li>
  *   <li>{@code softmax_bp(x, ds)} takes the softmax's input and computes the softmax again, though the
  *   gradient needs only its output {@code s}, which the next matmul's gradient keeps anyway.</li>
  * </ul>
@@ -119,9 +120,7 @@ final class BackwardGraph {
     /** @return how many gradient ops were rewired or replaced */
     static int trim(SameDiff backward) {
         Set<String> rowsOperands = opsWithRowsOperand(backward);
-        Map<String, String> sameShapeGradients = new HashMap<>();
-        int changed = releaseSumOperands(backward, sameShapeGradients);
-        changed += releaseMeanInputs(backward, sameShapeGradients);
+        int changed = releaseSumOperands(backward);
         changed += softmaxGradientsFromOutputs(backward);
         changed += parameterGradientsAsSums(backward, rowsOperands);
         changed += layerNormGradients(backward);
@@ -132,10 +131,8 @@ final class BackwardGraph {
     /**
      * Rewires {@code add_bp}/{@code sub_bp} to read their upstream gradient instead of their first operand,
      * and of their second if {@link #sumOfSameShape} named it so.
-     *
-     * @param sameShapeGradients filled with each released operand → the gradient of its shape that replaced it
      */
-    private static int releaseSumOperands(SameDiff backward, Map<String, String> sameShapeGradients) {
+    private static int releaseSumOperands(SameDiff backward) {
         int rewired = 0;
         for (SameDiffOp op : List.copyOf(backward.getOps().values())) {
             DifferentialFunction function = op.getOp();
@@ -148,23 +145,7 @@ final class BackwardGraph {
                 String operand = inputs.get(i);
                 boolean sameShape = i == 0 || operand.endsWith(SAME_SHAPE_OPERAND);
                 if (sameShape && isActivation(backward, operand) && !operand.equals(upstream)) {
-                    sameShapeGradients.put(operand, upstream);
                     rewire(backward, op, i, upstream);
-                    rewired++;
-                }
-            }
-        }
-        return rewired;
-    }
-
-    /** Rewires {@code reduce_mean_bp(x, dm)} to a gradient of {@code x}'s shape found by {@link #releaseSumOperands}. */
-    private static int releaseMeanInputs(SameDiff backward, Map<String, String> sameShapeGradients) {
-        int rewired = 0;
-        for (SameDiffOp op : List.copyOf(backward.getOps().values())) {
-            if (op.getOp() instanceof MeanBp) {
-                String sameShape = sameShapeGradients.get(op.getInputsToOp().get(0));
-                if (sameShape != null) {
-                    rewire(backward, op, 0, sameShape);
                     rewired++;
                 }
             }
@@ -260,28 +241,36 @@ final class BackwardGraph {
      * <pre>
      *   dx = (dn − mean(dn) − n·mean(dn·n)) / std       (rows' means; n the normalised rows, dn their gradient)
      * </pre>
-     * M2.1's chain ({@code divide_bp}, the square norm's, the scalar ops', {@code subtract_bp},
-     * {@code reduce_mean_bp} and two sums) made about a dozen passes over [rows, width], with its slow
-     * broadcast reductions: ViT-B/16, B=1, T=8, 10 prompts, 0.3 s a step over the vision tower's 25
-     * LayerNorms ({@code divide_bp} alone 6 ms each). The formula is five passes, and no longer keeps
+     * M2.1's chain ({@code divide_bp}, the variance's, the scalar ops', {@code subtract_bp}, the mean's and
+     * two sums) made about a dozen passes over [rows, width], with its slow broadcast reductions: ViT-B/16,
+     * B=1, T=8, 10 prompts, 0.3 s a step over the vision tower's 25 LayerNorms ({@code divide_bp} alone 6 ms
+     * each). The formula is five passes and two matrix-vector products, and no longer keeps
      * {@code x − mean} alive for the backward pass.
      * <p>
      * M2.1 adds the gradient of {@code x} from its two readers, {@code subtract_bp}'s (x − mean) and then
-     * {@code reduce_mean_bp}'s: the first is replaced by the formula, the sum that adds the second is taken
-     * out, and the chain that fed them goes. A LayerNorm whose graph does not look like that is left as is.
+     * the mean's: the first is replaced by the formula, the sum that adds the second is taken out, and the
+     * chain that fed them goes. A LayerNorm whose graph does not look like that is left as is.
      */
     private static int layerNormGradients(SameDiff backward) {
         Set<String> keep = requestableGradients(backward);
+        Map<Long, SDVariable> averagers = new HashMap<>();
         int replaced = 0;
         for (String name : List.copyOf(backward.getVariables().keySet())) {
-            if (name.endsWith(NORMALISED) && replaceLayerNormGradient(backward, name, keep)) {
+            if (name.endsWith(NORMALISED) && replaceLayerNormGradient(backward, name, keep, averagers)) {
                 replaced++;
             }
         }
         return replaced;
     }
 
-    private static boolean replaceLayerNormGradient(SameDiff backward, String normalisedName, Set<String> keep) {
+    /**
+     * @param averagers per width W, the constant column [W, 1] of 1/W: a row's mean as a matrix-vector
+     *                  product, 0.3 ms on [1576, 768] where M2.1's {@code reduce_mean} along rows takes 1.1 ms
+     */
+    private static boolean replaceLayerNormGradient(SameDiff backward, String normalisedName, Set<String> keep,
+                                                    Map<Long, SDVariable> averagers) {
+        SameDiffOp gain = reader(backward, normalisedName, op -> op.getOp() instanceof MulOp
+                && isBroadcastParameter(backward.getVariable(op.getInputsToOp().get(1))));
         SameDiffOp divide = producer(backward, normalisedName);
         String centred = divide.getInputsToOp().get(0);
         String std = divide.getInputsToOp().get(1);
@@ -289,16 +278,18 @@ final class BackwardGraph {
                 && op.getInputsToOp().get(1).equals(std));
         String mean = producer(backward, centred).getInputsToOp().get(1);
         SameDiffOp subtractBp = reader(backward, mean, op -> op.getOp() instanceof SubBpOp);
-        SameDiffOp meanBp = subtractBp == null ? null
-                : reader(backward, subtractBp.getOutputsOfOp().get(1), op -> op.getOp() instanceof MeanBp);
-        if (divideBp == null || meanBp == null) {
+        SameDiffOp meanBp = subtractBp == null ? null : reader(backward, subtractBp.getOutputsOfOp().get(1), op -> true);
+        if (gain == null || divideBp == null || meanBp == null) {
             return false;
         }
+        long width = ArrayUtil.prodLong(backward.getVariable(gain.getInputsToOp().get(1)).getShape());
         return replaceSummedGradient(backward, subtractBp.getOutputsOfOp().get(0), meanBp.getOutputsOfOp().get(0), () -> {
+            SDVariable averager = averagers.computeIfAbsent(width,
+                    w -> backward.constant(Nd4j.valueArrayOf(new long[]{w, 1}, 1.0 / w, DataType.FLOAT)));
             SDVariable n = backward.getVariable(normalisedName);
             SDVariable dn = backward.getVariable(divideBp.getInputsToOp().get(2));
-            SDVariable rowMean = dn.mean(true, 1);
-            SDVariable rowMeanOfProduct = dn.mul(n).mean(true, 1);
+            SDVariable rowMean = backward.mmul(dn, averager);
+            SDVariable rowMeanOfProduct = backward.mmul(dn.mul(n), averager);
             return dn.sub(rowMean).sub(n.mul(rowMeanOfProduct)).div(backward.getVariable(std));
         }, keep, divideBp, subtractBp, meanBp);
     }
@@ -381,7 +372,8 @@ final class BackwardGraph {
     private static Set<String> requestableGradients(SameDiff backward) {
         Set<String> names = new HashSet<>();
         backward.getVariables().values().stream()
-                .filter(v -> v.getGradient() != null && v.getVariable().getVariableType() != VariableType.ARRAY)
+                .filter(v -> v.getGradient() != null && (v.getVariable().getVariableType() == VariableType.VARIABLE
+                        || v.getVariable().getVariableType() == VariableType.PLACEHOLDER))
                 .forEach(v -> names.add(v.getGradient().name()));
         return names;
     }

@@ -2,6 +2,8 @@ package org.vificlip.model;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * PyTorch's {@code nn.LayerNorm} over the last axis of a [rows, width] input, ε = 1e-5.
@@ -24,11 +26,19 @@ final class LayerNorm {
 
     /** @param x [rows, width] */
     SDVariable forward(SameDiff sd, SDVariable x) {
-        SDVariable centred = x.sub(sd.mean(x, true, 1));
-        // squaredNorm's gradient reads centred, which the division's keeps anyway; mean(centred·centred)
-        // would also keep the squares until the backward pass
-        SDVariable variance = sd.squaredNorm(centred, true, 1).div(width);
+        // rows' means as matrix-vector products: M2.1's reduce_mean and reduce_sqnorm along rows took
+        // 1.1 and 1.5 ms on [1576, 768], a product 0.3 ms
+        SDVariable centred = x.sub(sd.mmul(x, averager(sd)));
+        SDVariable variance = sd.mmul(centred.mul(centred), averager(sd));
         SDVariable normed = BackwardGraph.layerNormalised(centred, sd.math.sqrt(variance.add(EPS)));
         return BackwardGraph.rows(normed.mul(weight)).add(bias);
+    }
+
+    /**
+     * [width, 1] of 1/width. One per use: a constant read twice would get its (unused) gradient summed by an
+     * op of its own, which would keep M2.1's LayerNorm backward chain from being removed ({@link BackwardGraph}).
+     */
+    private SDVariable averager(SameDiff sd) {
+        return sd.constant(Nd4j.valueArrayOf(new long[]{width, 1}, 1.0 / width, DataType.FLOAT));
     }
 }
