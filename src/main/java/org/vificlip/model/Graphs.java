@@ -7,6 +7,7 @@ import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,12 +84,21 @@ final class Graphs {
 
     /**
      * {@code gradient} in {@code target}'s shape if that is fixed: a parameter's gradient computed as column
-     * sums comes out [size, 1] ({@code BackwardGraph}); reshaped here it is a view, in the graph a copy.
+     * sums comes out [size, 1] ({@code BackwardGraph}). Reshaped in the graph that is a copy; here it is the
+     * same buffer under an array of its own, which {@code close()} frees as it would the original (a view's
+     * {@code close()} would not).
      */
     private static INDArray inShapeOf(SDVariable target, INDArray gradient) {
         long[] shape = target.getShape();
         boolean fixed = shape != null && Arrays.stream(shape).allMatch(size -> size > 0);
-        return fixed && !Arrays.equals(shape, gradient.shape()) ? gradient.reshape(shape) : gradient;
+        if (!fixed || Arrays.equals(shape, gradient.shape())) {
+            return gradient;
+        }
+        boolean wholeBuffer = !gradient.isView() && gradient.ordering() == 'c' && gradient.offset() == 0
+                && gradient.data().length() == gradient.length();
+        return wholeBuffer
+                ? Nd4j.create(gradient.data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c', gradient.dataType())
+                : gradient.reshape('c', shape);
     }
 
     /**

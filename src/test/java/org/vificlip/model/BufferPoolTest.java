@@ -99,11 +99,11 @@ class BufferPoolTest {
         arrays.open.clear();
         var result = Graphs.gradientsAndOutputs(model.sameDiff(), arrays, inputs,
                 List.of(ClipModel.LOSS, ClipModel.LOGITS), model.trainableParameters());
-        Set<INDArray> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-        kept.addAll(arrays.open);
-        result.getOutputs().values().forEach(kept::remove);
-        result.getGradients().values().forEach(kept::remove);
-        return List.copyOf(kept);
+        // returned: the arrays themselves, or (a parameter's [size, 1] column sums) their buffers in its shape
+        Set<Object> returned = Collections.newSetFromMap(new IdentityHashMap<>());
+        result.getOutputs().values().forEach(array -> returned.add(array.data()));
+        result.getGradients().values().forEach(array -> returned.add(array.data()));
+        return arrays.open.stream().filter(array -> !returned.contains(array.data())).toList();
     }
 
     /** Counts what the session allocates and releases through {@code inner}. */
