@@ -97,7 +97,7 @@ final class BlockwiseBackward {
         backward(vision, grads.remove(VISION_STREAM), visionInputs, Map.of(ClipModel.FRAMES, frames), Map.of(), grads);
         backward(text, grads.remove(TEXT_STREAM), textStreamInputs, textEmbeddingInputs, textBlockInputs, grads);
         return new ClipModel.Gradients(top.getOutputs().get(ClipModel.LOSS).getDouble(0),
-                top.getOutputs().get(ClipModel.LOGITS), grads);
+                top.getOutputs().get(ClipModel.LOGITS), grads, arrays);
     }
 
     /**
