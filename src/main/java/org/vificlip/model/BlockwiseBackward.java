@@ -96,8 +96,10 @@ final class BlockwiseBackward {
 
         backward(vision, grads.remove(VISION_STREAM), visionInputs, Map.of(ClipModel.FRAMES, frames), Map.of(), grads);
         backward(text, grads.remove(TEXT_STREAM), textStreamInputs, textEmbeddingInputs, textBlockInputs, grads);
+        // freed on close, not pooled: kept for the next step they would add their 0.5 GB (ViT-B/16) to the
+        // pool's buffers through the forward pass, where recomputation is about memory
         return new ClipModel.Gradients(top.getOutputs().get(ClipModel.LOSS).getDouble(0),
-                top.getOutputs().get(ClipModel.LOGITS), grads, arrays);
+                top.getOutputs().get(ClipModel.LOGITS), grads, null);
     }
 
     /**
