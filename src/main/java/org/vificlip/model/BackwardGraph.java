@@ -29,6 +29,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Builds a graph's backward graph ({@link Graphs#GRADIENT_FUNCTION}) and trims what it keeps alive.
@@ -340,7 +342,7 @@ final class BackwardGraph {
      * @return false, changing nothing, if the graph is not built that way
      */
     private static boolean replaceSummedGradient(SameDiff backward, String first, String second,
-                                                 java.util.function.Supplier<SDVariable> gradient, Set<String> keep,
+                                                 Supplier<SDVariable> gradient, Set<String> keep,
                                                  SameDiffOp... chain) {
         SameDiffOp sum = reader(backward, second, op -> op.getOp() instanceof AddOp);
         if (sum == null || !sum.getInputsToOp().get(1).equals(second)
@@ -348,15 +350,7 @@ final class BackwardGraph {
                 || keep.contains(sum.getInputsToOp().get(0))) {
             return false;
         }
-        String replacement = gradient.get().name();
-        for (String reader : List.copyOf(readers(backward, first))) {
-            SameDiffOp op = backward.getOps().get(reader);
-            for (int i = 0; i < op.getInputsToOp().size(); i++) {
-                if (op.getInputsToOp().get(i).equals(first)) {
-                    rewire(backward, op, i, replacement);
-                }
-            }
-        }
+        rewireReaders(backward, first, gradient.get().name());
         String before = sum.getInputsToOp().get(0);
         String total = sum.getOutputsOfOp().get(0);
         List<String> totalReaders = new ArrayList<>(readers(backward, total));
@@ -420,7 +414,7 @@ final class BackwardGraph {
     }
 
     /** The one op reading {@code variable} that {@code which} accepts, or null. */
-    private static SameDiffOp reader(SameDiff graph, String variable, java.util.function.Predicate<SameDiffOp> which) {
+    private static SameDiffOp reader(SameDiff graph, String variable, Predicate<SameDiffOp> which) {
         List<SameDiffOp> found = readers(graph, variable).stream().map(graph.getOps()::get).filter(which).toList();
         return found.size() == 1 ? found.get(0) : null;
     }
@@ -446,6 +440,18 @@ final class BackwardGraph {
 
     private static boolean isActivation(SameDiff graph, String variable) {
         return graph.getVariable(variable).getVariableType() == VariableType.ARRAY;
+    }
+
+    /** Makes every op that reads {@code variable} read {@code replacement} instead. */
+    private static void rewireReaders(SameDiff graph, String variable, String replacement) {
+        for (String reader : List.copyOf(readers(graph, variable))) {
+            SameDiffOp op = graph.getOps().get(reader);
+            for (int i = 0; i < op.getInputsToOp().size(); i++) {
+                if (op.getInputsToOp().get(i).equals(variable)) {
+                    rewire(graph, op, i, replacement);
+                }
+            }
+        }
     }
 
     /** Makes {@code op} read {@code replacement} as its input {@code index}. */
@@ -474,21 +480,9 @@ final class BackwardGraph {
                                        List<Boolean> created) {
         List<String> outputs = List.copyOf(op.getOutputsOfOp());
         for (int k = 0; k < outputs.size(); k++) {
-            Variable output = graph.getVariables().get(outputs.get(k));
-            String replacement = replacements.get(k).name();
-            for (String reader : List.copyOf(output.getInputsForOp() == null ? List.of() : output.getInputsForOp())) {
-                SameDiffOp readerOp = graph.getOps().get(reader);
-                for (int i = 0; i < readerOp.getInputsToOp().size(); i++) {
-                    if (readerOp.getInputsToOp().get(i).equals(output.getName())) {
-                        rewire(graph, readerOp, i, replacement);
-                    }
-                }
-            }
+            rewireReaders(graph, outputs.get(k), replacements.get(k).name());
         }
-        for (String input : op.getInputsToOp()) {
-            graph.getVariables().get(input).getInputsForOp().remove(op.getName());
-        }
-        graph.getOps().remove(op.getName());
+        removeOp(graph, op);
         for (int k = 0; k < outputs.size(); k++) {
             graph.getVariables().remove(outputs.get(k));
             if (created.get(k)) {
