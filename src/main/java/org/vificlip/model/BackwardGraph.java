@@ -8,7 +8,6 @@ import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.Variable;
 import org.nd4j.common.util.ArrayUtil;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -17,7 +16,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.DivBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -53,7 +51,7 @@ import java.util.function.Supplier;
  * embeddings) out of M2.1's {@code add_bp}/{@code mul_bp}, whose broadcast reductions are slow, and computes
  * them as column sums by a matrix-vector product ({@link #parameterGradientsAsSums}), and computes the input
  * gradients of the LayerNorms and QuickGELUs by their formulas instead of M2.1's chains of ops
- * ({@link #layerNormGradients}, {@link #quickGeluGradients}).
+ * ({@link #replaceLayerNormGradient}, {@link #replaceQuickGeluGradient}).
  * <p>
  * This rests on a rule the model keeps: the first operand of an {@code add} or {@code sub} is never the
  * broadcast one ({@code x.add(bias)}, never {@code bias.add(x)}). Where the second has the result's shape
@@ -66,9 +64,9 @@ final class BackwardGraph {
     private static final String SAME_SHAPE_OPERAND = "/same_shape_operand";
     /** Ends the name of an activation known to be [rows, width], whose column sums need no reshape. */
     private static final String ROWS = "/rows";
-    /** Ends the name of a QuickGELU's output {@code x·sigmoid(1.702x)}, whose input gradient {@link #quickGeluGradients} builds. */
+    /** Ends the name of a QuickGELU's output {@code x·sigmoid(1.702x)}, whose input gradient {@link #replaceQuickGeluGradient} builds. */
     private static final String QUICK_GELU = "/quick_gelu";
-    /** Ends the name of a LayerNorm's {@code (x − mean)/std}, whose input gradient {@link #layerNormGradients} builds. */
+    /** Ends the name of a LayerNorm's {@code (x − mean)/std}, whose input gradient {@link #replaceLayerNormGradient} builds. */
     private static final String NORMALISED = "/layer_norm_normalised";
 
     private BackwardGraph() {
@@ -96,7 +94,7 @@ final class BackwardGraph {
 
     /**
      * A LayerNorm's {@code centred / std} ({@code centred = x − mean(x)}, {@code std} of shape [rows, 1]): the
-     * backward graph then computes the gradient of {@code x} in one formula ({@link #layerNormGradients}).
+     * backward graph then computes the gradient of {@code x} in one formula ({@link #replaceLayerNormGradient}).
      */
     static SDVariable layerNormalised(SDVariable centred, SDVariable std) {
         SDVariable normalised = centred.div(std);
@@ -125,9 +123,22 @@ final class BackwardGraph {
         int changed = releaseSumOperands(backward);
         changed += softmaxGradientsFromOutputs(backward);
         changed += parameterGradientsAsSums(backward, rowsOperands);
-        changed += layerNormGradients(backward);
-        changed += quickGeluGradients(backward);
+        Set<String> keep = requestableGradients(backward);
+        Map<Long, SDVariable> averagers = new HashMap<>();
+        changed += replaceEach(backward, NORMALISED, name -> replaceLayerNormGradient(backward, name, keep, averagers));
+        changed += replaceEach(backward, QUICK_GELU, name -> replaceQuickGeluGradient(backward, name, keep));
         return changed;
+    }
+
+    /** Calls {@code replace} for each variable whose name ends with {@code suffix}; counts the true answers. */
+    private static int replaceEach(SameDiff backward, String suffix, Predicate<String> replace) {
+        int replaced = 0;
+        for (String name : List.copyOf(backward.getVariables().keySet())) {
+            if (name.endsWith(suffix) && replace.test(name)) {
+                replaced++;
+            }
+        }
+        return replaced;
     }
 
     /**
@@ -252,22 +263,9 @@ final class BackwardGraph {
      * M2.1 adds the gradient of {@code x} from its two readers, {@code subtract_bp}'s (x − mean) and then
      * the mean's: the first is replaced by the formula, the sum that adds the second is taken out, and the
      * chain that fed them goes. A LayerNorm whose graph does not look like that is left as is.
-     */
-    private static int layerNormGradients(SameDiff backward) {
-        Set<String> keep = requestableGradients(backward);
-        Map<Long, SDVariable> averagers = new HashMap<>();
-        int replaced = 0;
-        for (String name : List.copyOf(backward.getVariables().keySet())) {
-            if (name.endsWith(NORMALISED) && replaceLayerNormGradient(backward, name, keep, averagers)) {
-                replaced++;
-            }
-        }
-        return replaced;
-    }
-
-    /**
-     * @param averagers per width W, the constant column [W, 1] of 1/W: a row's mean as a matrix-vector
-     *                  product, 0.3 ms on [1576, 768] where M2.1's {@code reduce_mean} along rows takes 1.1 ms
+     *
+     * @param averagers per width W, the constant column [W, 1] of 1/W ({@link LayerNorm#averager}): a row's
+     *                  mean as a matrix-vector product
      */
     private static boolean replaceLayerNormGradient(SameDiff backward, String normalisedName, Set<String> keep,
                                                     Map<Long, SDVariable> averagers) {
@@ -286,8 +284,7 @@ final class BackwardGraph {
         }
         long width = ArrayUtil.prodLong(backward.getVariable(gain.getInputsToOp().get(1)).getShape());
         return replaceSummedGradient(backward, subtractBp.getOutputsOfOp().get(0), meanBp.getOutputsOfOp().get(0), () -> {
-            SDVariable averager = averagers.computeIfAbsent(width,
-                    w -> backward.constant(Nd4j.valueArrayOf(new long[]{w, 1}, 1.0 / w, DataType.FLOAT)));
+            SDVariable averager = averagers.computeIfAbsent(width, w -> LayerNorm.averager(backward, w));
             SDVariable n = backward.getVariable(normalisedName);
             SDVariable dn = backward.getVariable(divideBp.getInputsToOp().get(2));
             SDVariable rowMean = backward.mmul(dn, averager);
@@ -304,17 +301,6 @@ final class BackwardGraph {
      * passes over [rows, 3072] and kept {@code x} and {@code a·x}; its one-op {@code gelu} instead had a
      * derivative op that took 22 ms on [1576, 3072] (twice its forward op) and was NaN above x = 26.
      */
-    private static int quickGeluGradients(SameDiff backward) {
-        Set<String> keep = requestableGradients(backward);
-        int replaced = 0;
-        for (String name : List.copyOf(backward.getVariables().keySet())) {
-            if (name.endsWith(QUICK_GELU) && replaceQuickGeluGradient(backward, name, keep)) {
-                replaced++;
-            }
-        }
-        return replaced;
-    }
-
     private static boolean replaceQuickGeluGradient(SameDiff backward, String outputName, Set<String> keep) {
         SameDiffOp product = producer(backward, outputName);
         String x = product.getInputsToOp().get(0);

@@ -28,17 +28,18 @@ final class LayerNorm {
     SDVariable forward(SameDiff sd, SDVariable x) {
         // rows' means as matrix-vector products: M2.1's reduce_mean and reduce_sqnorm along rows took
         // 1.1 and 1.5 ms on [1576, 768], a product 0.3 ms
-        SDVariable centred = x.sub(sd.mmul(x, averager(sd)));
-        SDVariable variance = sd.mmul(centred.mul(centred), averager(sd));
+        SDVariable centred = x.sub(sd.mmul(x, averager(sd, width)));
+        SDVariable variance = sd.mmul(centred.mul(centred), averager(sd, width));
         SDVariable normed = BackwardGraph.layerNormalised(centred, sd.math.sqrt(variance.add(EPS)));
         return BackwardGraph.rows(normed.mul(weight)).add(bias);
     }
 
     /**
-     * [width, 1] of 1/width. One per use: a constant read twice would get its (unused) gradient summed by an
-     * op of its own, which would keep M2.1's LayerNorm backward chain from being removed ({@link BackwardGraph}).
+     * A new constant [width, 1] of 1/width: rows' means as {@code x·averager}. The forward pass takes one per
+     * use: a constant read twice would get its (unused) gradient summed by an op of its own, which would keep
+     * M2.1's LayerNorm backward chain from being removed ({@link BackwardGraph}).
      */
-    private SDVariable averager(SameDiff sd) {
+    static SDVariable averager(SameDiff sd, long width) {
         return sd.constant(Nd4j.valueArrayOf(new long[]{width, 1}, 1.0 / width, DataType.FLOAT));
     }
 }
