@@ -22,7 +22,7 @@ build() {
   echo "$dir/target/classes"
 }
 classes_a="$(build "$a")"; classes_b="$(build "$b")"
-(cd "$root" && mvn -q -o dependency:copy-dependencies -DoutputDirectory=target/lib -DincludeScope=runtime) >/dev/null 2>&1 || true
+[ -d "$root/target/lib" ] || (cd "$root" && mvn -q -o package -DskipTests) >&2   # the jar's lib/ folder
 cp="$(ls "$root"/target/lib/*.jar | tr '\n' ':')"
 mkdir -p "$work/driver" "$work/runner"
 javac -cp "$cp$classes_b" -d "$work/driver" "$root/benchmarks/train/ab/StepDriver.java"
