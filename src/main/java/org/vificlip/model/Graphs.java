@@ -24,6 +24,12 @@ final class Graphs {
     private Graphs() {
     }
 
+    static {
+        // Every session SameDiff makes by itself (sd.output for inference) is ours too: attention and
+        // batched products through oneDNN. Sessions of other graphs in the JVM only gain that as well.
+        SameDiff.bindInferenceFactory(ProductSession::new);
+    }
+
     /**
      * An empty graph whose variables and constants are held as given. SameDiff's default holder
      * ({@code ThreadSafeArrayHolder}, one copy per device) keeps a duplicate of every array it is given

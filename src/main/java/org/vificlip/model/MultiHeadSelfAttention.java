@@ -35,10 +35,19 @@ final class MultiHeadSelfAttention {
 
     /** @param x [N·L, W] → [N·L, W] */
     SDVariable forward(SameDiff sd, SDVariable x) {
+        SDVariable packed = inProj.forward(sd, x);                       // [N·L, 3·W]: q | k | v per token
+        SDVariable merged = OneDnn.available()
+                ? AttentionCore.forward(sd, packed, sequence.batchAndLength(), mask, heads)
+                : core(sd, packed);
+        return outProj.forward(sd, merged);
+    }
+
+    /** {@link AttentionCore}'s computation from M2.1's own ops, where oneDNN is not available. */
+    private SDVariable core(SameDiff sd, SDVariable packedRows) {
         int headDim = width / heads;
         // One reshape and one permute for all three (each op copies in M2.1), instead of a split and
         // a reshape + permute per part.
-        SDVariable packed = sd.reshape(inProj.forward(sd, x), sequence.packedHeads(heads, headDim)); // [N, L, 3, H, D]
+        SDVariable packed = sd.reshape(packedRows, sequence.packedHeads(heads, headDim)); // [N, L, 3, H, D]
         SDVariable[] qkv = sd.unstack(sd.permute(packed, 2, 0, 3, 1, 4), 0, 3);  // 3 × [N, H, L, D]
         SDVariable q = qkv[0].mul(1.0 / Math.sqrt(headDim));
         SDVariable k = qkv[1];
@@ -49,7 +58,6 @@ final class MultiHeadSelfAttention {
         }
         SDVariable attention = sd.nn.softmax(scores, 3);
         SDVariable out = sd.mmul(attention, v);                          // [N, H, L, D]
-        SDVariable merged = sd.reshape(sd.permute(out, 0, 2, 1, 3), -1, width);
-        return outProj.forward(sd, merged);
+        return sd.reshape(sd.permute(out, 0, 2, 1, 3), -1, width);
     }
 }

@@ -29,6 +29,11 @@ final class SequenceShape {
         return new SequenceShape(sd, sd.stridedSlice(shape, new long[]{0}, new long[]{2}, new long[]{1}));
     }
 
+    /** [N, L] (LONG), N possibly -1. */
+    SDVariable batchAndLength() {
+        return batchAndLength;
+    }
+
     private SDVariable packedHeads;
 
     /**

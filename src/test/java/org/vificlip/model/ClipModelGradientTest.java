@@ -39,6 +39,24 @@ class ClipModelGradientTest {
     @ValueSource(booleans = {false, true})
     void crossEntropyGradientOfEveryParameter(boolean recompute) throws Exception {
         model.recomputeActivations(recompute);
+        assertGradientsArePyTorchs(model);
+    }
+
+    /**
+     * Without oneDNN (other platforms, the CUDA backend, {@code -Dvificlip.onednn=false}) attention is built
+     * from M2.1's own ops and batched products run through ND4J: the same gradients.
+     */
+    @Test
+    void withoutOneDnnAttentionIsBuiltFromNd4jOps() throws Exception {
+        System.setProperty("vificlip.onednn", "false");
+        try {
+            assertGradientsArePyTorchs(ClipModel.build(ClipFixtures.baseWeights()));
+        } finally {
+            System.clearProperty("vificlip.onednn");
+        }
+    }
+
+    private static void assertGradientsArePyTorchs(ClipModel model) throws Exception {
         ClipModel.Gradients g = model.gradients(video, tokens, labels);
         double expectedLoss = ClipFixtures.summary().get("loss_ce").getAsDouble();
         System.out.printf("loss_ce %.7f expected %.7f%n", g.loss(), expectedLoss);

@@ -74,7 +74,7 @@ class OneDnnProductsTest {
     }
 
     private static void run(DynamicCustomOp op, INDArray[] inputs, INDArray[] outputs) {
-        assertTrue(OneDnnProducts.available(), "oneDNN is on the class path for linux-x86_64 and must load");
+        assertTrue(OneDnn.available(), "oneDNN is on the class path for linux-x86_64 and must load");
         assertTrue(OneDnnProducts.tryRun(op, context(inputs, outputs)), op.opName() + " should run through oneDNN");
     }
 
