@@ -1,18 +1,12 @@
 package org.vificlip.model;
 
-import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.imports.converters.ImportClassMapping;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.vificlip.model.OneDnn.Operand;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * The core of multi-head self-attention, {@code softmax(q·kᵀ/√d + mask)·v} for every head, as one op
@@ -30,8 +24,6 @@ import java.util.Map;
  * backward pass needs them, like any activation the session keeps).
  * <p>
  * Used only where oneDNN is available ({@link MultiHeadSelfAttention} builds M2.1's ops otherwise).
- * SameDiff clones ops through its serialised form when it builds the backward graph, so both ops are
- * registered by name with ND4J's op table ({@link #register}).
  */
 final class AttentionCore {
     private static final String FORWARD = "vificlip_attention_core";
@@ -41,13 +33,8 @@ final class AttentionCore {
     }
 
     static {
-        register();
-    }
-
-    /** Adds both ops to ND4J's table of op names, where its deserialiser finds an op's class. */
-    private static synchronized void register() {
-        ImportClassMapping.getOpNameMapping().putIfAbsent(FORWARD, new Forward());
-        ImportClassMapping.getOpNameMapping().putIfAbsent(BACKWARD, new Backward());
+        OneDnnOp.register(new Forward());
+        OneDnnOp.register(new Backward());
     }
 
     /**
@@ -61,19 +48,6 @@ final class AttentionCore {
                 ? new SDVariable[]{packed, batchAndLength}
                 : new SDVariable[]{packed, batchAndLength, mask};
         return new Forward(sd, inputs, heads).outputVariables()[0];
-    }
-
-    /** Runs one of this class's ops into its context's outputs; false for any other op. */
-    static boolean tryRun(DifferentialFunction op, OpContext context) {
-        if (op instanceof Forward) {
-            runForward(context, (int) ((Forward) op).iArgs()[0]);
-            return true;
-        }
-        if (op instanceof Backward) {
-            runBackward(context, (int) ((Backward) op).iArgs()[0]);
-            return true;
-        }
-        return false;
     }
 
     /** Sizes of one run, read from the inputs. */
@@ -151,14 +125,12 @@ final class AttentionCore {
     }
 
     /** Forward op: (packed, [N, L], mask?) → (merged heads [N·L, W], probabilities [N, H, L, L]). */
-    public static final class Forward extends DynamicCustomOp {
-        /** For ND4J's deserialiser. */
+    public static final class Forward extends OneDnnOp {
         public Forward() {
         }
 
         Forward(SameDiff sd, SDVariable[] inputs, int heads) {
-            super(null, sd, inputs);
-            addIArgument(heads);
+            super(sd, inputs, heads);
         }
 
         @Override
@@ -171,36 +143,24 @@ final class AttentionCore {
             return 2;
         }
 
-        /** The heads are the only argument, an integer one; ND4J's op descriptors do not know this op. */
         @Override
-        public Map<String, Object> propertiesForFunction() {
-            return Map.of();
-        }
-
-        @Override
-        public void setPropertiesForFunction(Map<String, Object> properties) {
-        }
-
-        @Override
-        public List<DataType> calculateOutputDataTypes(List<DataType> inputTypes) {
-            return List.of(inputTypes.get(0), inputTypes.get(0));
-        }
-
-        @Override
-        public List<LongShapeDescriptor> calculateOutputShape(OpContext context) {
+        List<long[]> outputShapes(OpContext context) {
             INDArray packed = context.getInputArray(0);
-            Sizes sizes = Sizes.of(packed, context.getInputArray(1), (int) iArgs()[0]);
-            return List.of(LongShapeDescriptor.fromShape(new long[]{packed.size(0), sizes.width}, packed.dataType()),
-                    LongShapeDescriptor.fromShape(sizes.probabilities(), packed.dataType()));
+            Sizes sizes = Sizes.of(packed, context.getInputArray(1), integer(0));
+            return List.of(new long[]{packed.size(0), sizes.width}, sizes.probabilities());
+        }
+
+        @Override
+        void run(OpContext context) {
+            runForward(context, integer(0));
         }
 
         /** Only the packed rows get a gradient; the probabilities' own gradient is not used. */
         @Override
         public List<SDVariable> doDiff(List<SDVariable> gradients) {
             SDVariable[] inputs = args();
-            SDVariable probabilities = outputVariables()[1];
-            SDVariable[] backwardInputs = {inputs[0], inputs[1], probabilities, gradients.get(0)};
-            return List.of(new Backward(sameDiff, backwardInputs, (int) iArgs()[0]).outputVariables()[0]);
+            SDVariable[] backwardInputs = {inputs[0], inputs[1], outputVariables()[1], gradients.get(0)};
+            return List.of(new Backward(sameDiff, backwardInputs, integer(0)).outputVariables()[0]);
         }
     }
 
@@ -208,14 +168,12 @@ final class AttentionCore {
      * Backward op: (packed, [N, L], probabilities, merged heads' gradient) → (packed rows' gradient,
      * a [N, H, L, L] work array for the scores' gradient, which nothing reads afterwards).
      */
-    public static final class Backward extends DynamicCustomOp {
-        /** For ND4J's deserialiser. */
+    public static final class Backward extends OneDnnOp {
         public Backward() {
         }
 
         Backward(SameDiff sd, SDVariable[] inputs, int heads) {
-            super(null, sd, inputs);
-            addIArgument(heads);
+            super(sd, inputs, heads);
         }
 
         @Override
@@ -228,26 +186,14 @@ final class AttentionCore {
             return 2;
         }
 
-        /** The heads are the only argument, an integer one; ND4J's op descriptors do not know this op. */
         @Override
-        public Map<String, Object> propertiesForFunction() {
-            return Map.of();
+        List<long[]> outputShapes(OpContext context) {
+            return List.of(context.getInputArray(0).shape(), context.getInputArray(2).shape());
         }
 
         @Override
-        public void setPropertiesForFunction(Map<String, Object> properties) {
-        }
-
-        @Override
-        public List<DataType> calculateOutputDataTypes(List<DataType> inputTypes) {
-            return List.of(inputTypes.get(0), inputTypes.get(0));
-        }
-
-        @Override
-        public List<LongShapeDescriptor> calculateOutputShape(OpContext context) {
-            INDArray packed = context.getInputArray(0), probabilities = context.getInputArray(2);
-            return List.of(LongShapeDescriptor.fromShape(packed.shape(), packed.dataType()),
-                    LongShapeDescriptor.fromShape(probabilities.shape(), probabilities.dataType()));
+        void run(OpContext context) {
+            runBackward(context, integer(0));
         }
 
         @Override

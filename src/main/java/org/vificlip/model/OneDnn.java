@@ -1,8 +1,10 @@
 package org.vificlip.model;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_layer_normalization_desc_t;
 import org.bytedeco.dnnl.dnnl_matmul_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -24,14 +26,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_backward;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_backward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_swish;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_layer_normalization_backward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_layer_normalization_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_matmul_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_strides;
@@ -49,10 +63,13 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
 
 /**
- * oneDNN (JavaCPP's dnnl preset) for the few things M2.1 runs slowly: batched matrix products and the
- * softmax (see {@link OneDnnProducts}, {@link AttentionCore}). Arrays reach it as addresses with shapes and
+ * oneDNN (JavaCPP's dnnl preset) for what M2.1 runs slowly or in many ops: batched matrix products, the
+ * softmax, the QuickGELU (oneDNN's swish) and layer normalisation, each with its gradient (see
+ * {@link OneDnnProducts}, {@link AttentionCore}, {@link QuickGelu}, {@link LayerNorm}). Arrays reach it as addresses with shapes and
  * strides ({@link Operand}), so views and transposes cost nothing. Primitives are made once per layout and
  * kept; each thread has its own stream.
  * <p>
@@ -145,13 +162,11 @@ final class OneDnn {
 
     /** probabilities = softmax(scores) along the last axis; the two may be the same buffer. */
     static void softmax(Operand scores, Operand probabilities) {
-        Primitive primitive = Engine.primitive("softmax" + scores.layout() + probabilities.layout(), () -> {
+        run("softmax", () -> {
             dnnl_memory_desc_t data = scores.descriptor();
-            return Primitive.make(forwardSoftmax(data, scores.rank()), 1f, null,
+            return Primitive.make(softmaxForward(data, scores.rank()), 1f, null,
                     new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, data, probabilities.descriptor());
-        });
-        require(primitive, "softmax", scores);
-        primitive.execute(scores, probabilities);
+        }, scores, probabilities);
     }
 
     /**
@@ -159,38 +174,107 @@ final class OneDnn {
      * p ⊙ (g − Σ g ⊙ p). {@code scoresGradient} may be {@code probabilitiesGradient}'s buffer.
      */
     static void softmaxBackward(Operand probabilities, Operand probabilitiesGradient, Operand scoresGradient) {
-        Primitive primitive = Engine.primitive("softmax_bp" + probabilities.layout() + probabilitiesGradient.layout()
-                + scoresGradient.layout(), () -> {
+        run("softmax backward", () -> {
             dnnl_memory_desc_t data = probabilities.descriptor(), gradient = probabilitiesGradient.descriptor();
-            int axis = probabilities.rank() - 1;
             dnnl_softmax_desc_t backward = new dnnl_softmax_desc_t();
-            if (dnnl_softmax_backward_desc_init(backward, gradient, data, axis) != dnnl_success) {
-                return null;
-            }
-            dnnl_primitive_desc hint = new dnnl_primitive_desc();
-            check(dnnl_primitive_desc_create(hint, forwardSoftmax(data, probabilities.rank()), null, Engine.ENGINE, null),
-                    "softmax forward hint");
-            try {
-                return Primitive.make(new const_dnnl_op_desc_t(backward), 1f, hint,
-                        new int[]{DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}, data, gradient,
-                        scoresGradient.descriptor());
-            } finally {
-                dnnl_primitive_desc_destroy(hint);
-            }
-        });
-        require(primitive, "softmax backward", probabilities);
-        primitive.execute(probabilities, probabilitiesGradient, scoresGradient);
+            check(dnnl_softmax_backward_desc_init(backward, gradient, data, probabilities.rank() - 1), "softmax backward");
+            return Primitive.withHint(softmaxForward(data, probabilities.rank()), new const_dnnl_op_desc_t(backward),
+                    new int[]{DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}, data, gradient,
+                    scoresGradient.descriptor());
+        }, probabilities, probabilitiesGradient, scoresGradient);
     }
 
-    private static const_dnnl_op_desc_t forwardSoftmax(dnnl_memory_desc_t data, int rank) {
+    private static const_dnnl_op_desc_t softmaxForward(dnnl_memory_desc_t data, int rank) {
         dnnl_softmax_desc_t forward = new dnnl_softmax_desc_t();
         check(dnnl_softmax_forward_desc_init(forward, dnnl_forward_training, data, rank - 1), "softmax descriptor");
         return new const_dnnl_op_desc_t(forward);
     }
 
-    private static void require(Primitive primitive, String what, Operand operand) {
+    /** y = x·sigmoid(alpha·x), element by element (oneDNN's swish). */
+    static void swish(Operand x, Operand y, float alpha) {
+        run("swish " + alpha, () -> {
+            dnnl_memory_desc_t data = x.descriptor();
+            return Primitive.make(swishForward(data, alpha), 1f, null, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST},
+                    data, y.descriptor());
+        }, x, y);
+    }
+
+    /** dL/dx of {@link #swish} from x and dL/dy. */
+    static void swishBackward(Operand x, Operand outGradient, Operand inGradient, float alpha) {
+        run("swish backward " + alpha, () -> {
+            dnnl_memory_desc_t data = x.descriptor(), gradient = outGradient.descriptor();
+            dnnl_eltwise_desc_t backward = new dnnl_eltwise_desc_t();
+            check(dnnl_eltwise_backward_desc_init(backward, dnnl_eltwise_swish, gradient, data, alpha, 0f),
+                    "swish backward");
+            return Primitive.withHint(swishForward(data, alpha), new const_dnnl_op_desc_t(backward),
+                    new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}, data, gradient,
+                    inGradient.descriptor());
+        }, x, outGradient, inGradient);
+    }
+
+    private static const_dnnl_op_desc_t swishForward(dnnl_memory_desc_t data, float alpha) {
+        dnnl_eltwise_desc_t forward = new dnnl_eltwise_desc_t();
+        check(dnnl_eltwise_forward_desc_init(forward, dnnl_forward_training, dnnl_eltwise_swish, data, alpha, 0f),
+                "swish descriptor");
+        return new const_dnnl_op_desc_t(forward);
+    }
+
+    /**
+     * Layer normalisation of x's rows: y = (x − mean)/√(variance + epsilon)·gain + bias, keeping each row's
+     * mean and variance for the backward pass.
+     */
+    static void layerNorm(Operand x, Operand gain, Operand bias, Operand y, Operand mean, Operand variance,
+                          float epsilon) {
+        run("layer norm " + epsilon, () -> {
+            dnnl_memory_desc_t data = x.descriptor(), statistics = mean.descriptor();
+            return Primitive.make(layerNormForward(data, statistics, epsilon), 1f, null,
+                    new int[]{DNNL_ARG_SRC, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE},
+                    data, gain.descriptor(), bias.descriptor(), y.descriptor(), statistics, variance.descriptor());
+        }, x, gain, bias, y, mean, variance);
+    }
+
+    /**
+     * The gradients of x, gain and bias in {@link #layerNorm} from its input, statistics and dL/dy. oneDNN
+     * 2.5 will not run it without the bias among the arguments, though it does not read it.
+     */
+    static void layerNormBackward(Operand x, Operand mean, Operand variance, Operand gain, Operand bias,
+                                  Operand outGradient, Operand inGradient, Operand gainGradient, Operand biasGradient,
+                                  float epsilon) {
+        run("layer norm backward " + epsilon, () -> {
+            dnnl_memory_desc_t data = x.descriptor(), statistics = mean.descriptor(), gradient = outGradient.descriptor();
+            dnnl_layer_normalization_desc_t backward = new dnnl_layer_normalization_desc_t();
+            check(dnnl_layer_normalization_backward_desc_init(backward, dnnl_backward, gradient, data, statistics,
+                    epsilon, dnnl_use_scale | dnnl_use_shift), "layer norm backward");
+            return Primitive.withHint(layerNormForward(data, statistics, epsilon), new const_dnnl_op_desc_t(backward),
+                    new int[]{DNNL_ARG_SRC, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_SCALE, DNNL_ARG_SHIFT,
+                            DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC, DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT},
+                    data, statistics, variance.descriptor(), gain.descriptor(), bias.descriptor(), gradient,
+                    inGradient.descriptor(), gainGradient.descriptor(), biasGradient.descriptor());
+        }, x, mean, variance, gain, bias, outGradient, inGradient, gainGradient, biasGradient);
+    }
+
+    private static const_dnnl_op_desc_t layerNormForward(dnnl_memory_desc_t data, dnnl_memory_desc_t statistics,
+                                                         float epsilon) {
+        dnnl_layer_normalization_desc_t forward = new dnnl_layer_normalization_desc_t();
+        check(dnnl_layer_normalization_forward_desc_init(forward, dnnl_forward_training, data, statistics, epsilon,
+                dnnl_use_scale | dnnl_use_shift), "layer norm descriptor");
+        return new const_dnnl_op_desc_t(forward);
+    }
+
+    /** Runs the primitive made for these operands' layouts (made on first use); oneDNN must have one. */
+    private static void run(String what, Supplier<Primitive> make, Operand... operands) {
+        StringBuilder key = new StringBuilder(what);
+        for (Operand operand : operands) {
+            key.append(operand.layout());
+        }
+        Primitive primitive = Engine.primitive(key.toString(), make);
         if (primitive == null) {
-            throw new IllegalStateException("oneDNN has no " + what + " for " + operand.layout());
+            throw new IllegalStateException("oneDNN has no " + what + " for " + key);
+        }
+        try {
+            primitive.execute(operands);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " (" + key + ")", e);
         }
     }
 
@@ -225,6 +309,18 @@ final class OneDnn {
             check(dnnl_primitive_create(primitive, made), "primitive");
             dnnl_primitive_desc_destroy(made);
             return new Primitive(primitive, kinds, descriptors);
+        }
+
+        /** A backward primitive, which oneDNN makes from its forward primitive's description. */
+        static Primitive withHint(const_dnnl_op_desc_t forward, const_dnnl_op_desc_t backward, int[] kinds,
+                                  dnnl_memory_desc_t... descriptors) {
+            dnnl_primitive_desc hint = new dnnl_primitive_desc();
+            check(dnnl_primitive_desc_create(hint, forward, null, Engine.ENGINE, null), "forward hint");
+            try {
+                return make(backward, 1f, hint, kinds, descriptors);
+            } finally {
+                dnnl_primitive_desc_destroy(hint);
+            }
         }
 
         void execute(Operand... operands) {
@@ -291,7 +387,7 @@ final class OneDnn {
         /** Per thread: a stream and room for an execution's arguments. */
         static final class Stream {
             final dnnl_stream stream = new dnnl_stream();
-            final dnnl_exec_arg_t args = new dnnl_exec_arg_t(4);
+            final dnnl_exec_arg_t args = new dnnl_exec_arg_t(9);
 
             Stream() {
                 check(dnnl_stream_create(stream, ENGINE, dnnl_stream_default_flags), "stream");

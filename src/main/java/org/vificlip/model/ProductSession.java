@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * SameDiff's session, except that the attention core ({@link AttentionCore}) and other batched matrix
- * products ({@link OneDnnProducts}) run through oneDNN.
+ * SameDiff's session, except that our own ops ({@link OneDnnOp}) and batched matrix products
+ * ({@link OneDnnProducts}) run through oneDNN.
  * The session has already allocated the op's outputs from our memory manager; they are filled in place.
  */
 final class ProductSession extends InferenceSession {
@@ -25,7 +25,11 @@ final class ProductSession extends InferenceSession {
     public ExecutionResult doExec(DifferentialFunction op, OpContext context, FrameIter outputFrame,
                                   Set<VarId> opInputs, Set<VarId> allIterInputs, Set<String> constAndPhInputs,
                                   Map<String, SDValue> otherPlaceholders) {
-        if (context != null && (AttentionCore.tryRun(op, context) || OneDnnProducts.tryRun(op, context))) {
+        if (op instanceof OneDnnOp ours) {
+            ours.run(context);
+            return ExecutionResult.createFrom(op, context);
+        }
+        if (context != null && OneDnnProducts.tryRun(op, context)) {
             return ExecutionResult.createFrom(op, context);
         }
         return super.doExec(op, context, outputFrame, opInputs, allIterInputs, constAndPhInputs, otherPlaceholders);

@@ -1,6 +1,8 @@
 package org.vificlip.model;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The QuickGELU's gradient ({@link BackwardGraph}'s formula) against PyTorch's autograd of
+ * The QuickGELU's gradient (oneDNN's swish backward, and without oneDNN {@link BackwardGraph}'s formula) against PyTorch's autograd of
  * {@code x·sigmoid(1.702x)}, {@code s + t·s·(1 − s)}, computed here in double, from x = −60 to 60: M2.1's own
  * {@code gelu} derivative, {@code e^t(1 + e^t + t)/(1 + e^t)²} in float32, is inf/inf = NaN once
  * {@code e^t} passes 1.8e19 (x above 26.1), one reason the model does not use it.
@@ -24,8 +26,18 @@ class QuickGeluGradientTest {
     private static final double SIGMOID_SCALE = 1.702;
     private static final float[] X = {-60f, -26.5f, -3f, -0.5f, 0f, 0.5f, 3f, 26.5f, 30f, 60f};
 
-    @Test
-    void gradientIsPyTorchsEvenForLargeInputs() {
+    @ParameterizedTest(name = "oneDNN: {0}")
+    @ValueSource(booleans = {true, false})
+    void gradientIsPyTorchsEvenForLargeInputs(boolean oneDnn) {
+        System.setProperty("vificlip.onednn", String.valueOf(oneDnn));
+        try {
+            assertGradientIsPyTorchs();
+        } finally {
+            System.clearProperty("vificlip.onednn");
+        }
+    }
+
+    private static void assertGradientIsPyTorchs() {
         SameDiff sd = Graphs.create();
         SDVariable x = sd.var("x", Nd4j.createFromArray(X));
         SDVariable loss = QuickGelu.forward(sd, x).sum().rename("loss");
