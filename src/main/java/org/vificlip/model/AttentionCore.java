@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The core of multi-head self-attention, {@code softmax(q·kᵀ/√d + mask)·v} for every head, as one op
- * forward and one backward, run through oneDNN ({@link OneDnn}) by our session ({@link ProductSession}).
+ * forward and one backward, run through oneDNN ({@link OneDnn}) by our session ({@link OneDnnSession}).
  * <p>
  * Why: built from M2.1's ops, this core is a reshape and a permute of the packed in_proj output, an
  * unstack, a scale, two batched products, a softmax, a permute and a reshape back, and twice as many ops

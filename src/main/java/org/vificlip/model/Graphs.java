@@ -27,7 +27,7 @@ final class Graphs {
     static {
         // Every session SameDiff makes by itself (sd.output for inference) is ours too: attention and
         // batched products through oneDNN. Sessions of other graphs in the JVM only gain that as well.
-        SameDiff.bindInferenceFactory(ProductSession::new);
+        SameDiff.bindInferenceFactory(OneDnnSession::new);
     }
 
     /**
@@ -114,7 +114,7 @@ final class Graphs {
      * 10 prompts: 17.3 instead of 9.6 GB resident, 16 instead of 8 s per step); callers drop it after the run.
      */
     private static void startSession(SameDiff sd, SessionMemMgr arrays) {
-        InferenceSession session = new ProductSession(sd);
+        InferenceSession session = new OneDnnSession(sd);
         session.setMmgr(arrays);
         sd.getSessions().put(Thread.currentThread().getId(), session);
     }

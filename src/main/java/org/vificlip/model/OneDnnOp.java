@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An op of ours in a SameDiff graph, run in Java through oneDNN by {@link ProductSession} (libnd4j does not
+ * An op of ours in a SameDiff graph, run in Java through oneDNN by {@link OneDnnSession} (libnd4j does not
  * know it). Arguments are integers only ({@code iArgs}), outputs float32 in the first input's type.
  * <p>
  * SameDiff clones every op through its serialised form when it builds the backward graph, and its

@@ -16,8 +16,8 @@ import java.util.Set;
  * ({@link OneDnnProducts}) run through oneDNN.
  * The session has already allocated the op's outputs from our memory manager; they are filled in place.
  */
-final class ProductSession extends InferenceSession {
-    ProductSession(SameDiff sd) {
+final class OneDnnSession extends InferenceSession {
+    OneDnnSession(SameDiff sd) {
         super(sd);
     }
 
