@@ -375,6 +375,7 @@ public final class ClipModel {
     }
 
     private Map<String, INDArray> run(Map<String, INDArray> inputs, String... outputs) {
+        Graphs.useOwnSession(sd);
         return sd.output(inputs, outputs);
     }
 

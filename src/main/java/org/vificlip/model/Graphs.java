@@ -24,11 +24,6 @@ final class Graphs {
     private Graphs() {
     }
 
-    static {
-        // Every session SameDiff makes by itself (sd.output for inference) is ours too: attention and
-        // batched products through oneDNN. Sessions of other graphs in the JVM only gain that as well.
-        SameDiff.bindInferenceFactory(OneDnnSession::new);
-    }
 
     /**
      * An empty graph whose variables and constants are held as given. SameDiff's default holder
@@ -105,6 +100,18 @@ final class Graphs {
         return wholeBuffer
                 ? Nd4j.create(gradient.data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c', gradient.dataType())
                 : gradient.reshape('c', shape);
+    }
+
+    /**
+     * Makes this thread's session of {@code sd} ours ({@link OneDnnSession}), for {@code sd.output}: SameDiff
+     * makes a session of its own as soon as an array is set while the graph is built, and would run our ops
+     * with it. M2.1 keeps the session, with its own array cache, between runs (what inference did before).
+     * Per graph rather than through SameDiff's global session factory, which another copy of these classes
+     * in the same JVM (benchmarks/train/ab.sh) would overwrite.
+     */
+    static void useOwnSession(SameDiff sd) {
+        sd.getSessions().compute(Thread.currentThread().getId(),
+                (thread, session) -> session instanceof OneDnnSession ? session : new OneDnnSession(sd));
     }
 
     /**

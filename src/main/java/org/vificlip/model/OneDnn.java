@@ -25,53 +25,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_backward;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_backward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_forward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_swish;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
+import static org.bytedeco.dnnl.global.dnnl.*;   // oneDNN's C API: dnnl_* functions, DNNL_ARG_* names
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_layer_normalization_backward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_layer_normalization_forward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_matmul_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_strides;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_destroy;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_output_scales;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_softmax_backward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_softmax_forward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
+import static org.bytedeco.dnnl.global.dnnl.*;   // oneDNN's C API: dnnl_* functions, DNNL_ARG_* names
 
 /**
  * oneDNN (JavaCPP's dnnl preset) for what M2.1 runs slowly or in many ops: batched matrix products, the
  * softmax, the QuickGELU (oneDNN's swish) and layer normalisation, each with its gradient (see
- * {@link OneDnnProducts}, {@link AttentionCore}, {@link QuickGelu}, {@link LayerNorm}). Arrays reach it as addresses with shapes and
- * strides ({@link Operand}), so views and transposes cost nothing. Primitives are made once per layout and
- * kept; each thread has its own stream.
+ * {@link OneDnnProducts}, {@link AttentionCore}, {@link QuickGelu}, {@link LayerNorm}). Arrays reach it as
+ * addresses with shapes and strides ({@link Operand}), so views and transposes cost nothing. Primitives are
+ * made once per layout and kept; each thread has its own stream.
  * <p>
  * Used only on ND4J's CPU backend, and not at all with {@code -Dvificlip.onednn=false} (read on every
  * call, so tests can compare both paths); where the natives do not load, ND4J's ops run as before.
