@@ -32,10 +32,6 @@ final class AttentionCore {
     private AttentionCore() {
     }
 
-    static {
-        OneDnnOp.register(new Forward());
-        OneDnnOp.register(new Backward());
-    }
 
     /**
      * @param packed         [N·L, 3·W], the in_proj output

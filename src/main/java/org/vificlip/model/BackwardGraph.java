@@ -107,6 +107,7 @@ final class BackwardGraph {
      * building; that is silenced here.
      */
     static void build(SameDiff sd, String... placeholdersNeedingGradients) {
+        OneDnnOp.registerAll();
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         try {

@@ -30,10 +30,6 @@ final class LayerNorm {
         this.width = weight.getShape()[0];
     }
 
-    static {
-        OneDnnOp.register(new Forward());
-        OneDnnOp.register(new Backward());
-    }
 
     /** @param x [rows, width] */
     SDVariable forward(SameDiff sd, SDVariable x) {

@@ -18,8 +18,8 @@ import java.util.Map;
  * know it). Arguments are integers only ({@code iArgs}), outputs float32 in the first input's type.
  * <p>
  * SameDiff clones every op through its serialised form when it builds the backward graph, and its
- * deserialiser finds an op's class by name in ND4J's op table: each op class is registered there
- * ({@link #register}) before the first graph uses it.
+ * deserialiser finds an op's class by name in ND4J's op table: ours are put there first
+ * ({@link #registerAll}).
  */
 abstract class OneDnnOp extends DynamicCustomOp {
     /** For ND4J's deserialiser (subclasses need a public no-argument constructor). */
@@ -33,10 +33,17 @@ abstract class OneDnnOp extends DynamicCustomOp {
         }
     }
 
-    /** Adds {@code prototype}'s class to ND4J's table of op names, once per name. */
-    static void register(OneDnnOp prototype) {
+    /**
+     * Puts every op of ours in ND4J's table of op names, where its deserialiser looks an op's class up when
+     * SameDiff builds a backward graph ({@link BackwardGraph#build} calls this first). Again at every
+     * build: the table is ND4J's, shared by every copy of these classes in the JVM (benchmarks/train/ab.sh
+     * runs two builds side by side), and each build's graphs must get its own classes back.
+     */
+    static void registerAll() {
+        List<OneDnnOp> ours = List.of(new AttentionCore.Forward(), new AttentionCore.Backward(),
+                new LayerNorm.Forward(), new LayerNorm.Backward(), new QuickGelu.Forward(), new QuickGelu.Backward());
         synchronized (ImportClassMapping.class) {
-            ImportClassMapping.getOpNameMapping().putIfAbsent(prototype.opName(), prototype);
+            ours.forEach(op -> ImportClassMapping.getOpNameMapping().put(op.opName(), op));
         }
     }
 

@@ -22,10 +22,6 @@ final class QuickGelu {
     private QuickGelu() {
     }
 
-    static {
-        OneDnnOp.register(new Forward());
-        OneDnnOp.register(new Backward());
-    }
 
     static SDVariable forward(SameDiff sd, SDVariable x) {
         if (OneDnn.available()) {
