@@ -32,7 +32,6 @@ final class AttentionCore {
     private AttentionCore() {
     }
 
-
     /**
      * @param packed         [N·L, 3·W], the in_proj output
      * @param batchAndLength [N, L] (LONG)
@@ -110,7 +109,8 @@ final class AttentionCore {
 
     /** Rows as one dense [rows, width] block, which the strided views assume. */
     private static INDArray contiguous(INDArray rows) {
-        boolean dense = rows.ordering() == 'c' && rows.rank() == 2 && rows.stride(1) == 1 && rows.stride(0) == rows.size(1);
+        boolean dense = rows.ordering() == 'c' && rows.rank() == 2 && rows.stride(1) == 1
+                && rows.stride(0) == rows.size(1);
         return dense ? rows : rows.dup('c');
     }
 
