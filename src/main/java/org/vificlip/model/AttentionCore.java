@@ -73,7 +73,7 @@ final class AttentionCore {
     }
 
     private static void runForward(OpContext context, int heads) {
-        INDArray packed = contiguous(context.getInputArray(0));
+        INDArray packed = OneDnnOp.dense(context.getInputArray(0));   // the strided views assume dense rows
         Sizes sizes = Sizes.of(packed, context.getInputArray(1), heads);
         INDArray merged = context.getOutputArray(0), probabilities = context.getOutputArray(1);
         Operand q = sizes.heads(packed, 3 * sizes.width), k = q.shifted(sizes.width), v = q.shifted(2 * sizes.width);
@@ -91,10 +91,10 @@ final class AttentionCore {
      * dq = scale·dS·k, dk = scale·dSᵀ·q, written into the q, k and v columns of the packed gradient.
      */
     private static void runBackward(OpContext context, int heads) {
-        INDArray packed = contiguous(context.getInputArray(0));
+        INDArray packed = OneDnnOp.dense(context.getInputArray(0));   // the strided views assume dense rows
         Sizes sizes = Sizes.of(packed, context.getInputArray(1), heads);
         Operand p = Operand.of(context.getInputArray(2));
-        Operand outGradient = sizes.heads(contiguous(context.getInputArray(3)), sizes.width);
+        Operand outGradient = sizes.heads(OneDnnOp.dense(context.getInputArray(3)), sizes.width);
         INDArray packedGradient = context.getOutputArray(0);
         Operand scoresGradient = Operand.of(context.getOutputArray(1));   // dP, then dS in place
         long w = sizes.width;
@@ -105,13 +105,6 @@ final class AttentionCore {
         OneDnn.softmaxBackward(p, scoresGradient, scoresGradient);
         require(OneDnn.product(scoresGradient, k, dq, sizes.scale()), "query gradient");
         require(OneDnn.product(scoresGradient.transposed(), q, dk, sizes.scale()), "key gradient");
-    }
-
-    /** Rows as one dense [rows, width] block, which the strided views assume. */
-    private static INDArray contiguous(INDArray rows) {
-        boolean dense = rows.ordering() == 'c' && rows.rank() == 2 && rows.stride(1) == 1
-                && rows.stride(0) == rows.size(1);
-        return dense ? rows : rows.dup('c');
     }
 
     private static void require(boolean done, String what) {

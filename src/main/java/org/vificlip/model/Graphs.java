@@ -24,7 +24,6 @@ final class Graphs {
     private Graphs() {
     }
 
-
     /**
      * An empty graph whose variables and constants are held as given. SameDiff's default holder
      * ({@code ThreadSafeArrayHolder}, one copy per device) keeps a duplicate of every array it is given

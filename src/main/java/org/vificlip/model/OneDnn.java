@@ -107,7 +107,7 @@ final class OneDnn {
      * @return false if oneDNN has no kernel for these layouts (nothing was written)
      */
     static boolean product(Operand a, Operand b, Operand c, float scale) {
-        Primitive primitive = Engine.primitive("matmul" + a.layout() + b.layout() + c.layout() + scale, () -> {
+        return tryRun("matmul " + scale, () -> {
             dnnl_matmul_desc_t matmul = new dnnl_matmul_desc_t();
             dnnl_memory_desc_t da = a.descriptor(), db = b.descriptor(), dc = c.descriptor();
             if (dnnl_matmul_desc_init(matmul, da, db, null, dc) != dnnl_success) {
@@ -115,12 +115,7 @@ final class OneDnn {
             }
             return Primitive.make(new const_dnnl_op_desc_t(matmul), scale, null,
                     new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, da, db, dc);
-        });
-        if (primitive == null) {
-            return false;
-        }
-        primitive.execute(a, b, c);
-        return true;
+        }, a, b, c);
     }
 
     /** probabilities = softmax(scores) along the last axis; the two may be the same buffer. */
@@ -226,19 +221,33 @@ final class OneDnn {
 
     /** Runs the primitive made for these operands' layouts (made on first use); oneDNN must have one. */
     private static void run(String what, Supplier<Primitive> make, Operand... operands) {
-        StringBuilder key = new StringBuilder(what);
-        for (Operand operand : operands) {
-            key.append(operand.layout());
+        if (!tryRun(what, make, operands)) {
+            throw new IllegalStateException("oneDNN has no " + what + " for " + key(what, operands));
         }
-        Primitive primitive = Engine.primitive(key.toString(), make);
+    }
+
+    /** As {@link #run}, but false if oneDNN has no primitive for these layouts (nothing is written). */
+    private static boolean tryRun(String what, Supplier<Primitive> make, Operand... operands) {
+        String key = key(what, operands);
+        Primitive primitive = Engine.primitive(key, make);
         if (primitive == null) {
-            throw new IllegalStateException("oneDNN has no " + what + " for " + key);
+            return false;
         }
         try {
             primitive.execute(operands);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " (" + key + ")", e);
         }
+        return true;
+    }
+
+    /** What a primitive computes and its operands' layouts: one primitive is made per key. */
+    private static String key(String what, Operand... operands) {
+        StringBuilder key = new StringBuilder(what);
+        for (Operand operand : operands) {
+            key.append(operand.layout());
+        }
+        return key.toString();
     }
 
     static void check(int status, String what) {

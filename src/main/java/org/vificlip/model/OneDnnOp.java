@@ -69,8 +69,12 @@ abstract class OneDnnOp extends DynamicCustomOp {
 
     /** Input i as one dense row-major block, which oneDNN's element-wise and normalisation kernels want. */
     static OneDnn.Operand operand(OpContext context, int i) {
-        INDArray array = context.getInputArray(i);
-        return OneDnn.Operand.of(array.ordering() == 'c' && !array.isView() ? array : array.dup('c'));
+        return OneDnn.Operand.of(dense(context.getInputArray(i)));
+    }
+
+    /** {@code array} itself if it is one dense row-major block, else such a copy of it. */
+    static INDArray dense(INDArray array) {
+        return array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
     }
 
     /** The i-th integer argument. */

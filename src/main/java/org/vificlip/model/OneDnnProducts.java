@@ -34,14 +34,12 @@ final class OneDnnProducts {
      * @return false if the op is left to ND4J
      */
     static boolean tryRun(DifferentialFunction op, OpContext context) {
-        if (!OneDnn.available()) {
-            return false;
-        }
+        // the op's class first: the switch is a system property, and the session asks for every op
         if (op.getClass() == Mmul.class) {
-            return forward((DynamicCustomOp) op, context);
+            return OneDnn.available() && forward((DynamicCustomOp) op, context);
         }
         if (op.getClass() == MmulBp.class) {
-            return backward((DynamicCustomOp) op, context);
+            return OneDnn.available() && backward((DynamicCustomOp) op, context);
         }
         return false;
     }
